@@ -1,0 +1,4 @@
+package dev.virtlint.cli;
+
+/** Report formats of the lint command. */
+enum OutputFormat { text, json }

@@ -1,0 +1,84 @@
+package dev.virtlint.lint;
+
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+import dev.virtlint.domain.DomainBuilder;
+import dev.virtlint.domain.DomainDef;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.Rule;
+import dev.virtlint.xml.SafeXmlLoader;
+import dev.virtlint.xml.SourceText;
+import dev.virtlint.xml.XmlDocument;
+import dev.virtlint.xml.XmlLoadException;
+
+/** Load, model, check: the whole pipeline for one input. Thread-safe; holds no per-file state. */
+public final class Linter {
+    private static final Comparator<Finding> BY_POSITION = Comparator
+            .comparingInt((Finding f) -> f.span().start())
+            .thenComparing(f -> f.rule().id());
+
+    private final SafeXmlLoader loader;
+    private final List<Rule> rules;
+
+    public Linter(SafeXmlLoader loader, List<Rule> rules) {
+        this.loader = loader;
+        this.rules = List.copyOf(rules);
+    }
+
+    /**
+     * Lints a file. {@code requireDomain} is true for files named on the command line (a non-domain root
+     * is then an error) and false for files found by walking a directory (they are skipped).
+     */
+    public FileResult lint(Path path, boolean requireDomain) {
+        try {
+            return lint(loader.load(path), requireDomain);
+        } catch (XmlLoadException e) {
+            return FileResult.failed(e);
+        }
+    }
+
+    public FileResult lint(String displayName, InputStream in) {
+        try {
+            return lint(loader.load(displayName, in), true);
+        } catch (XmlLoadException e) {
+            return FileResult.failed(e);
+        }
+    }
+
+    /** Re-lints text that a fix produced; same rules, same loader. */
+    public FileResult lint(SourceText text) {
+        try {
+            return lint(loader.parse(text), true);
+        } catch (XmlLoadException e) {
+            return FileResult.failed(e);
+        }
+    }
+
+    private FileResult lint(XmlDocument document, boolean requireDomain) throws XmlLoadException {
+        String name = document.source().displayName();
+        if (!document.root().qualifiedName().equals("domain") || !document.root().namespaceUri().isEmpty()) {
+            if (!requireDomain) {
+                return FileResult.skipped(name);
+            }
+            var at = document.source().positionOf(document.root().startTag().start());
+            throw new XmlLoadException(XmlLoadException.Kind.NOT_A_DOMAIN, name, at.line(), at.column(),
+                    "the root element is <" + document.root().qualifiedName() + ">, not <domain>");
+        }
+        return FileResult.linted(name, check(DomainBuilder.build(document)));
+    }
+
+    public List<Finding> check(DomainDef domain) {
+        LintContext context = new LintContext(domain);
+        List<Finding> findings = new ArrayList<>();
+        for (Rule rule : rules) {
+            findings.addAll(rule.check(context));
+        }
+        findings.sort(BY_POSITION);
+        return findings;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.virtlint.report;
+
+import dev.virtlint.lint.FileResult;
+import dev.virtlint.rules.Finding;
+
+/** Running totals over every input of one run. */
+public final class Summary {
+    private int files;
+    private int skipped;
+    private int failed;
+    private int errors;
+    private int warnings;
+    private int infos;
+
+    public void add(FileResult result) {
+        if (result.skipped()) {
+            skipped++;
+            return;
+        }
+        if (result.error().isPresent()) {
+            failed++;
+            return;
+        }
+        files++;
+        for (Finding finding : result.findings()) {
+            switch (finding.severity()) {
+                case ERROR -> errors++;
+                case WARNING -> warnings++;
+                case INFO -> infos++;
+            }
+        }
+    }
+
+    public int files() {
+        return files;
+    }
+
+    public int skipped() {
+        return skipped;
+    }
+
+    public int failed() {
+        return failed;
+    }
+
+    public int findings() {
+        return errors + warnings + infos;
+    }
+
+    public int errors() {
+        return errors;
+    }
+
+    public int warnings() {
+        return warnings;
+    }
+
+    public int infos() {
+        return infos;
+    }
+}

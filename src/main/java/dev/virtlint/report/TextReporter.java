@@ -1,0 +1,94 @@
+package dev.virtlint.report;
+
+import java.io.PrintStream;
+
+import dev.virtlint.lint.FileResult;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Severity;
+import dev.virtlint.xml.Position;
+
+/**
+ * {@code file:line:col: severity ID name: message}, one finding per line, the form compilers use so that
+ * editors and terminals make the location clickable. Load errors go to the error stream.
+ */
+public final class TextReporter implements Reporter {
+    private static final String RESET = "\u001B[0m";
+    private static final String BOLD = "\u001B[1m";
+    private static final String DIM = "\u001B[2m";
+
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean color;
+    private final boolean quiet;
+    private final boolean verbose;
+
+    public TextReporter(PrintStream out, PrintStream err, boolean color, boolean quiet, boolean verbose) {
+        this.out = out;
+        this.err = err;
+        this.color = color;
+        this.quiet = quiet;
+        this.verbose = verbose;
+    }
+
+    @Override
+    public void file(FileResult result) {
+        if (result.error().isPresent()) {
+            err.println(result.error().get().oneLine());
+            return;
+        }
+        if (result.skipped()) {
+            if (verbose) {
+                err.println(result.displayName() + ": skipped: the root element is not <domain>");
+            }
+            return;
+        }
+        for (Finding finding : result.findings()) {
+            Position at = finding.start();
+            String location = result.displayName() + ":" + at.line() + ":" + at.column() + ":";
+            out.println(paint(BOLD, location) + " " + paint(colorOf(finding.severity()), finding.severity().label())
+                    + " " + paint(BOLD, finding.rule().id()) + " " + paint(DIM, finding.rule().name()) + ": "
+                    + finding.message() + (finding.fix().isPresent() ? " " + paint(DIM, "[fix available]") : ""));
+        }
+    }
+
+    @Override
+    public void finish(Summary summary) {
+        if (quiet) {
+            return;
+        }
+        StringBuilder line = new StringBuilder();
+        if (summary.findings() == 0) {
+            line.append("No problems found in ").append(plural(summary.files(), "file"));
+        } else {
+            line.append("Found ").append(plural(summary.findings(), "problem")).append(" (")
+                    .append(plural(summary.errors(), "error")).append(", ")
+                    .append(plural(summary.warnings(), "warning")).append(", ")
+                    .append(plural(summary.infos(), "info")).append(") in ")
+                    .append(plural(summary.files(), "file"));
+        }
+        if (summary.failed() > 0) {
+            line.append("; ").append(plural(summary.failed(), "file")).append(" could not be read");
+        }
+        if (summary.skipped() > 0) {
+            line.append("; skipped ").append(plural(summary.skipped(), "XML file"))
+                    .append(" that ").append(summary.skipped() == 1 ? "is" : "are").append(" not a domain");
+        }
+        err.println(line.append('.'));
+    }
+
+    private static String plural(int count, String noun) {
+        return count + " " + noun + (count == 1 ? "" : "s");
+    }
+
+    private static String colorOf(Severity severity) {
+        return switch (severity) {
+            case ERROR -> "\u001B[1;31m";
+            case WARNING -> "\u001B[1;33m";
+            case INFO -> "\u001B[1;36m";
+        };
+    }
+
+    private String paint(String code, String text) {
+        return color ? code + text + RESET : text;
+    }
+}

@@ -1,0 +1,12 @@
+package dev.virtlint.rules;
+
+import java.util.Locale;
+
+/** Rule families, one per part of the stack a rule reasons about; IDs are numbered by family. */
+public enum Family {
+    MODEL, MACHINE, MEMORY, FIRMWARE, IOMMU, GPU, QEMU, META;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+}
