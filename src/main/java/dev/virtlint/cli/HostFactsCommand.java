@@ -1,0 +1,116 @@
+package dev.virtlint.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import dev.virtlint.host.HostFacts;
+import dev.virtlint.host.HostFactsReport;
+import dev.virtlint.host.HostRootReader;
+import dev.virtlint.host.HostSnapshot;
+import dev.virtlint.host.HostWarning;
+import dev.virtlint.host.StackDetector;
+import dev.virtlint.host.DetectedStack;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+@Command(name = "host-facts", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Show what virt-lint sees of a host: CPU vendor and physical address bits, IOMMU units, groups and"
+                    + " reserved regions, PCI devices with their BARs, battery, KVM paging, QEMU firmware"
+                    + " descriptors and the QEMU/libvirt/OVMF versions. Files that are missing make a fact"
+                    + " unknown; files that cannot be used are listed as warnings.",
+            "With --snapshot, copy exactly those files into a directory instead, so the host can be captured"
+                    + " once and linted against later with --host-root."
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  virt-lint host-facts                          this host",
+            "  virt-lint host-facts --format json            the same, machine-readable",
+            "  virt-lint host-facts --snapshot myhost/       capture this host into myhost/",
+            "  virt-lint host-facts --host-root myhost/      what the capture says",
+            "",
+            "Exit status: 0 done (warnings included); 2 usage error, or the snapshot could not be written."
+        })
+public final class HostFactsCommand implements Callable<Integer> {
+    /** Output formats of this command. */
+    enum Format { text, json }
+
+    @Spec
+    private CommandSpec spec;
+
+    @Option(names = "--host-root", paramLabel = "DIR", defaultValue = "/",
+            description = "Read the host from this directory laid out like / (default: ${DEFAULT-VALUE}, the live"
+                    + " host; a directory written by --snapshot).")
+    private String hostRoot;
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
+            description = "Output format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+    private Format format;
+
+    @Option(names = "--snapshot", paramLabel = "OUT_DIR",
+            description = "Copy the host files virt-lint reads into OUT_DIR (same relative paths, links turned into"
+                    + " plain files) and record the QEMU/libvirt/OVMF versions there. Runs unprivileged and"
+                    + " writes nothing outside OUT_DIR.")
+    private String snapshot;
+
+    @Option(names = "--force",
+            description = "Write the snapshot into an OUT_DIR that is not empty (its other files are left alone).")
+    private boolean force;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Path root;
+        Path outDir = null;
+        try {
+            root = Path.of(hostRoot);
+            if (snapshot != null) {
+                outDir = Path.of(snapshot);
+            }
+        } catch (InvalidPathException e) {
+            err.println("virt-lint host-facts: invalid path: " + e.getMessage());
+            return ExitCodes.USAGE_OR_INPUT;
+        }
+        if (!Files.isDirectory(root)) {
+            err.println("virt-lint host-facts: --host-root " + hostRoot + " is not a directory");
+            return ExitCodes.USAGE_OR_INPUT;
+        }
+        if (force && outDir == null) {
+            err.println("virt-lint host-facts: --force only applies to --snapshot");
+            return ExitCodes.USAGE_OR_INPUT;
+        }
+        HostFacts facts = HostRootReader.read(root);
+        DetectedStack stack = new StackDetector().detect(root, facts);
+        if (outDir != null) {
+            return snapshot(root, outDir, stack, out, err);
+        }
+        switch (format) {
+            case text -> HostFactsReport.text(out, hostRoot, facts, stack);
+            case json -> HostFactsReport.json(out, hostRoot, facts, stack);
+        }
+        return ExitCodes.CLEAN;
+    }
+
+    private int snapshot(Path root, Path outDir, DetectedStack stack, PrintWriter out, PrintWriter err) {
+        HostSnapshot.Result result;
+        try {
+            result = HostSnapshot.capture(root, outDir, force, stack);
+        } catch (HostSnapshot.SnapshotException e) {
+            err.println("virt-lint host-facts: " + e.getMessage());
+            return ExitCodes.USAGE_OR_INPUT;
+        }
+        for (HostWarning warning : result.warnings()) {
+            err.println("virt-lint host-facts: warning: " + warning + " (left out of the snapshot)");
+        }
+        out.println("Captured " + result.filesWritten() + " files from " + hostRoot + " into " + result.outDir());
+        out.flush();
+        return ExitCodes.CLEAN;
+    }
+}

@@ -1,0 +1,469 @@
+package dev.virtlint.host;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+
+import dev.virtlint.domain.PciAddress;
+
+/** Prints {@link HostFacts} and the {@link DetectedStack}: readable sections, or JSON with stable keys. */
+public final class HostFactsReport {
+    private static final Map<Integer, String> CLASS_NAMES = Map.ofEntries(
+            Map.entry(0x0106, "SATA controller"), Map.entry(0x0108, "NVMe controller"),
+            Map.entry(0x0200, "Ethernet controller"), Map.entry(0x0280, "network controller"),
+            Map.entry(0x0300, "VGA controller"), Map.entry(0x0302, "3D controller"),
+            Map.entry(0x0380, "display controller"), Map.entry(0x0403, "HD audio"),
+            Map.entry(0x0600, "host bridge"), Map.entry(0x0601, "ISA bridge"), Map.entry(0x0604, "PCI bridge"),
+            Map.entry(0x0806, "IOMMU"), Map.entry(0x0c03, "USB controller"), Map.entry(0x0c05, "SMBus"));
+
+    private HostFactsReport() {
+    }
+
+    public static void text(PrintWriter out, String root, HostFacts facts, DetectedStack stack) {
+        out.println("Host root: " + root);
+        out.println();
+        cpu(out, facts);
+        kvm(out, facts);
+        iommu(out, facts);
+        out.println("Battery");
+        row(out, "present", facts.battery().map(present -> present ? "yes (a laptop)" : "no")
+                .orElse(missing(HostRootReader.POWER_SUPPLIES)));
+        out.println();
+        pci(out, facts);
+        firmware(out, facts);
+        out.println("Target stack");
+        row(out, "QEMU", stack.qemu().orElse("unknown"));
+        row(out, "libvirt", stack.libvirt().orElse("unknown"));
+        row(out, "OVMF", stack.ovmf().orElse("unknown"));
+        out.println();
+        List<HostWarning> warnings = new ArrayList<>(facts.warnings());
+        warnings.addAll(stack.warnings());
+        out.println("Warnings (" + warnings.size() + ")");
+        if (warnings.isEmpty()) {
+            out.println("  none");
+        }
+        for (HostWarning warning : warnings) {
+            out.println("  " + warning);
+        }
+        out.flush();
+    }
+
+    private static void cpu(PrintWriter out, HostFacts facts) {
+        out.println("CPU");
+        if (facts.cpu().isEmpty()) {
+            row(out, "all", missing(HostRootReader.CPUINFO));
+            out.println();
+            return;
+        }
+        CpuInfo cpu = facts.cpu().get();
+        row(out, "vendor", cpu.vendorId().map(id -> vendorName(cpu.vendor().orElseThrow()) + " (" + id + ")")
+                .orElse("unknown (no vendor_id)"));
+        row(out, "model", cpu.modelName().orElse("unknown"));
+        row(out, "physical bits", cpu.physBits().map(String::valueOf).orElse("unknown (no address sizes)"));
+        row(out, "virtual bits", cpu.virtBits().map(String::valueOf).orElse("unknown (no address sizes)"));
+        row(out, "1 GiB pages", cpu.gigabytePages() ? "yes (pdpe1gb)" : "no");
+        row(out, "virtualization", cpu.hasFlag("svm") ? "AMD-V (svm)" : cpu.hasFlag("vmx") ? "VT-x (vmx)" : "none");
+        out.println();
+    }
+
+    private static String vendorName(CpuVendor vendor) {
+        return switch (vendor) {
+            case AMD -> "AMD";
+            case INTEL -> "Intel";
+            case OTHER -> "other";
+        };
+    }
+
+    private static void kvm(PrintWriter out, HostFacts facts) {
+        out.println("KVM");
+        if (facts.kvmModules().isEmpty()) {
+            row(out, "module", "neither kvm_amd nor kvm_intel is loaded (or sys/module is missing)");
+        }
+        for (KvmModule module : facts.kvmModules()) {
+            row(out, module.module() + " " + module.parameter(),
+                    module.enabled().map(on -> on ? "on" : "off").orElse("unknown"));
+        }
+        out.println();
+    }
+
+    private static void iommu(PrintWriter out, HostFacts facts) {
+        out.println("IOMMU");
+        row(out, "enabled", facts.iommuGroups().map(groups -> groups.isEmpty() ? "no (no IOMMU groups)"
+                : "yes, " + groups.size() + " groups").orElse(missing(HostRootReader.IOMMU_GROUPS)));
+        int units = facts.iommuUnits().map(List::size).orElse(0);
+        row(out, "address width", facts.iommuAddressWidth()
+                .map(width -> width + " bits (narrowest of " + units + (units == 1 ? " unit)" : " units)"))
+                .orElse("unknown"));
+        row(out, "AMD HT hole", facts.amdHtHoleReserved().map(reserved -> reserved
+                ? "reserved (" + hex(HostFacts.AMD_HT_HOLE_START) + "-" + hex(HostFacts.AMD_HT_HOLE_END) + ")"
+                : "not reserved").orElse("unknown (no reserved_regions)"));
+        for (IommuUnit unit : facts.iommuUnits().orElse(List.of())) {
+            row(out, unit.name(), describe(unit));
+        }
+        out.println();
+    }
+
+    private static String describe(IommuUnit unit) {
+        if (unit instanceof IntelIommu intel) {
+            return "VT-d, cap " + Long.toHexString(intel.cap()) + ", MGAW " + intel.mgaw() + ", SAGAW "
+                    + intel.sagawWidths().stream().map(String::valueOf).collect(Collectors.joining("/"))
+                    + ", caching mode " + (intel.cachingMode() ? "on" : "off");
+        }
+        AmdIommu amd = (AmdIommu) unit;
+        return "AMD-Vi, EFR " + amd.extendedFeatures().map(Long::toHexString).orElse("unknown")
+                + amd.hostPageTableLevels().map(levels -> ", " + levels + "-level host page table, "
+                + amd.addressWidth().orElseThrow() + " bits").orElse(", width unknown");
+    }
+
+    private static void pci(PrintWriter out, HostFacts facts) {
+        if (facts.pciDevices().isEmpty()) {
+            out.println("PCI devices");
+            row(out, "all", missing(HostRootReader.PCI_DEVICES));
+            out.println();
+            return;
+        }
+        List<PciDevice> devices = facts.pciDevices().get();
+        out.println("PCI devices (" + devices.size() + ")");
+        for (PciDevice device : devices) {
+            StringBuilder line = new StringBuilder("  ").append(device.address().bdf()).append("  ")
+                    .append(id(device.vendor())).append(':').append(id(device.device()));
+            if (device.subsystemVendor().isPresent() || device.subsystemDevice().isPresent()) {
+                line.append("  subsystem ").append(id(device.subsystemVendor())).append(':')
+                        .append(id(device.subsystemDevice()));
+            }
+            line.append("  class ").append(device.classCode().map(code -> String.format(Locale.ROOT, "%06x", code)
+                    + Optional.ofNullable(CLASS_NAMES.get(code >> 8)).map(name -> " (" + name + ")").orElse(""))
+                    .orElse("unknown"));
+            line.append("  ").append(group(facts, device));
+            out.println(line);
+            if (device.resources().isEmpty()) {
+                out.println("      BARs unknown (no usable resource file)");
+            }
+            for (PciResource resource : device.resources().orElse(List.of())) {
+                if (resource.isBar() || resource.isRom()) {
+                    out.printf(Locale.ROOT, "      %-5s %s  %-9s %s%n",
+                            resource.isRom() ? "ROM" : "BAR" + resource.index(), hex(resource.start()),
+                            size(resource.size()), kind(resource));
+                }
+            }
+        }
+        out.println();
+    }
+
+    private static String group(HostFacts facts, PciDevice device) {
+        if (device.iommuGroup().isEmpty()) {
+            return "no IOMMU group";
+        }
+        List<PciAddress> peers = facts.iommuGroupPeers(device.address()).orElse(List.of());
+        return "IOMMU group " + device.iommuGroup().get() + (peers.isEmpty() ? ", alone"
+                : " with " + peers.stream().map(PciAddress::bdf).collect(Collectors.joining(", ")));
+    }
+
+    private static String kind(PciResource resource) {
+        if (resource.isRom()) {
+            return "expansion ROM";
+        }
+        if (resource.isIo()) {
+            return "I/O ports";
+        }
+        return (resource.is64Bit() ? "64-bit" : "32-bit") + (resource.prefetchable() ? " prefetchable" : "");
+    }
+
+    private static void firmware(PrintWriter out, HostFacts facts) {
+        if (facts.firmware().isEmpty()) {
+            out.println("Firmware descriptors");
+            row(out, "all", missing(HostRootReader.FIRMWARE_DESCRIPTORS));
+            out.println();
+            return;
+        }
+        List<FirmwareDescriptor> descriptors = facts.firmware().get();
+        out.println("Firmware descriptors (" + descriptors.size() + ")");
+        for (FirmwareDescriptor descriptor : descriptors) {
+            out.println("  " + descriptor.file().substring(descriptor.file().lastIndexOf('/') + 1) + ": "
+                    + String.join(",", descriptor.interfaceTypes()) + " " + descriptor.device().orElse("?") + " "
+                    + descriptor.executable().orElse("(no image)"));
+            out.println("      machines " + descriptor.targets().stream()
+                    .map(target -> target.architecture() + " " + String.join(" ", target.machines()))
+                    .collect(Collectors.joining("; ")) + "; features " + String.join(" ", descriptor.features()));
+        }
+        out.println();
+    }
+
+    private static void row(PrintWriter out, String label, String value) {
+        out.printf(Locale.ROOT, "  %-16s %s%n", label + ":", value);
+    }
+
+    private static String missing(String path) {
+        return "unknown (" + path + " missing)";
+    }
+
+    private static String id(Optional<Integer> id) {
+        return id.map(value -> String.format(Locale.ROOT, "%04x", value)).orElse("????");
+    }
+
+    static String hex(long value) {
+        return String.format(Locale.ROOT, "0x%016x", value);
+    }
+
+    /** Whole KiB/MiB/GiB/TiB when the size is one, as lspci prints BAR sizes. */
+    static String size(long bytes) {
+        String[] units = {"bytes", "KiB", "MiB", "GiB", "TiB"};
+        int unit = 0;
+        long value = bytes;
+        while (unit < units.length - 1 && value >= 1024 && value % 1024 == 0) {
+            value /= 1024;
+            unit++;
+        }
+        return value + " " + units[unit];
+    }
+
+    /** One JSON object; keys are stable, absent facts are {@code null}, addresses are hex strings. */
+    public static void json(Writer writer, String root, HostFacts facts, DetectedStack stack) throws IOException {
+        try (JsonGenerator json = new JsonFactory().createGenerator(writer)) {
+            json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+            json.useDefaultPrettyPrinter();
+            json.writeStartObject();
+            json.writeStringField("hostRoot", root);
+            writeCpu(json, facts);
+            json.writeArrayFieldStart("kvm");
+            for (KvmModule module : facts.kvmModules()) {
+                json.writeStartObject();
+                json.writeStringField("module", module.module());
+                json.writeStringField("parameter", module.parameter());
+                writeOptionalBoolean(json, "enabled", module.enabled());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            writeIommu(json, facts);
+            writeOptionalBoolean(json, "battery", facts.battery());
+            writePci(json, facts);
+            writeFirmware(json, facts);
+            json.writeObjectFieldStart("stack");
+            json.writeStringField("qemu", stack.qemu().orElse(null));
+            json.writeStringField("libvirt", stack.libvirt().orElse(null));
+            json.writeStringField("ovmf", stack.ovmf().orElse(null));
+            json.writeEndObject();
+            json.writeArrayFieldStart("warnings");
+            for (HostWarning warning : facts.warnings()) {
+                writeWarning(json, warning);
+            }
+            for (HostWarning warning : stack.warnings()) {
+                writeWarning(json, warning);
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        writer.write(System.lineSeparator());
+        writer.flush();
+    }
+
+    private static void writeCpu(JsonGenerator json, HostFacts facts) throws IOException {
+        if (facts.cpu().isEmpty()) {
+            json.writeNullField("cpu");
+            return;
+        }
+        CpuInfo cpu = facts.cpu().get();
+        json.writeObjectFieldStart("cpu");
+        json.writeStringField("vendor", cpu.vendor().map(CpuVendor::label).orElse(null));
+        json.writeStringField("vendorId", cpu.vendorId().orElse(null));
+        json.writeStringField("modelName", cpu.modelName().orElse(null));
+        writeOptionalInt(json, "physBits", cpu.physBits());
+        writeOptionalInt(json, "virtBits", cpu.virtBits());
+        json.writeBooleanField("gigabytePages", cpu.gigabytePages());
+        json.writeBooleanField("svm", cpu.hasFlag("svm"));
+        json.writeBooleanField("vmx", cpu.hasFlag("vmx"));
+        json.writeEndObject();
+    }
+
+    private static void writeIommu(JsonGenerator json, HostFacts facts) throws IOException {
+        json.writeObjectFieldStart("iommu");
+        writeOptionalBoolean(json, "enabled", facts.iommuEnabled());
+        writeOptionalInt(json, "addressWidth", facts.iommuAddressWidth());
+        writeOptionalBoolean(json, "amdHtHoleReserved", facts.amdHtHoleReserved());
+        if (facts.iommuUnits().isEmpty()) {
+            json.writeNullField("units");
+        } else {
+            json.writeArrayFieldStart("units");
+            for (IommuUnit unit : facts.iommuUnits().get()) {
+                json.writeStartObject();
+                json.writeStringField("name", unit.name());
+                if (unit instanceof IntelIommu intel) {
+                    json.writeStringField("type", "intel");
+                    json.writeStringField("cap", Long.toHexString(intel.cap()));
+                    json.writeNumberField("mgaw", intel.mgaw());
+                    json.writeArrayFieldStart("sagawWidths");
+                    for (int width : intel.sagawWidths()) {
+                        json.writeNumber(width);
+                    }
+                    json.writeEndArray();
+                    json.writeBooleanField("cachingMode", intel.cachingMode());
+                } else {
+                    AmdIommu amd = (AmdIommu) unit;
+                    json.writeStringField("type", "amd");
+                    json.writeStringField("cap", amd.capHeader().map(Long::toHexString).orElse(null));
+                    json.writeStringField("extendedFeatures",
+                            amd.extendedFeatures().map(Long::toHexString).orElse(null));
+                    writeOptionalInt(json, "hostPageTableLevels", amd.hostPageTableLevels());
+                }
+                writeOptionalInt(json, "addressWidth", unit.addressWidth());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        if (facts.iommuGroups().isEmpty()) {
+            json.writeNullField("groups");
+        } else {
+            json.writeArrayFieldStart("groups");
+            for (IommuGroup group : facts.iommuGroups().get()) {
+                json.writeStartObject();
+                json.writeNumberField("number", group.number());
+                json.writeArrayFieldStart("devices");
+                for (PciAddress address : group.pciDevices()) {
+                    json.writeString(address.bdf());
+                }
+                for (String other : group.otherDevices()) {
+                    json.writeString(other);
+                }
+                json.writeEndArray();
+                if (group.reservedRegions().isEmpty()) {
+                    json.writeNullField("reservedRegions");
+                } else {
+                    json.writeArrayFieldStart("reservedRegions");
+                    for (ReservedRegion region : group.reservedRegions().get()) {
+                        json.writeStartObject();
+                        json.writeStringField("start", hex(region.start()));
+                        json.writeStringField("end", hex(region.end()));
+                        json.writeStringField("type", region.type());
+                        json.writeEndObject();
+                    }
+                    json.writeEndArray();
+                }
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+        }
+        json.writeEndObject();
+    }
+
+    private static void writePci(JsonGenerator json, HostFacts facts) throws IOException {
+        if (facts.pciDevices().isEmpty()) {
+            json.writeNullField("pciDevices");
+            return;
+        }
+        json.writeArrayFieldStart("pciDevices");
+        for (PciDevice device : facts.pciDevices().get()) {
+            json.writeStartObject();
+            json.writeStringField("address", device.address().bdf());
+            writeOptionalHex(json, "vendor", device.vendor(), 4);
+            writeOptionalHex(json, "device", device.device(), 4);
+            writeOptionalHex(json, "subsystemVendor", device.subsystemVendor(), 4);
+            writeOptionalHex(json, "subsystemDevice", device.subsystemDevice(), 4);
+            writeOptionalHex(json, "class", device.classCode(), 6);
+            writeOptionalInt(json, "iommuGroup", device.iommuGroup());
+            Optional<List<PciAddress>> peers = facts.iommuGroupPeers(device.address());
+            if (peers.isEmpty()) {
+                json.writeNullField("groupPeers");
+            } else {
+                json.writeArrayFieldStart("groupPeers");
+                for (PciAddress peer : peers.get()) {
+                    json.writeString(peer.bdf());
+                }
+                json.writeEndArray();
+            }
+            if (device.resources().isEmpty()) {
+                json.writeNullField("resources");
+            } else {
+                json.writeArrayFieldStart("resources");
+                for (PciResource resource : device.resources().get()) {
+                    json.writeStartObject();
+                    json.writeNumberField("index", resource.index());
+                    json.writeStringField("kind", resource.isBar() ? "bar" : resource.isRom() ? "rom" : "other");
+                    json.writeStringField("start", hex(resource.start()));
+                    json.writeNumberField("size", resource.size());
+                    json.writeStringField("flags", hex(resource.flags()));
+                    json.writeBooleanField("io", resource.isIo());
+                    json.writeBooleanField("is64Bit", resource.is64Bit());
+                    json.writeBooleanField("prefetchable", resource.prefetchable());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeFirmware(JsonGenerator json, HostFacts facts) throws IOException {
+        if (facts.firmware().isEmpty()) {
+            json.writeNullField("firmware");
+            return;
+        }
+        json.writeArrayFieldStart("firmware");
+        for (FirmwareDescriptor descriptor : facts.firmware().get()) {
+            json.writeStartObject();
+            json.writeStringField("file", descriptor.file());
+            json.writeStringField("description", descriptor.description().orElse(null));
+            writeStrings(json, "interfaceTypes", descriptor.interfaceTypes());
+            json.writeStringField("device", descriptor.device().orElse(null));
+            json.writeStringField("executable", descriptor.executable().orElse(null));
+            json.writeStringField("nvramTemplate", descriptor.nvramTemplate().orElse(null));
+            json.writeArrayFieldStart("targets");
+            for (FirmwareDescriptor.Target target : descriptor.targets()) {
+                json.writeStartObject();
+                json.writeStringField("architecture", target.architecture());
+                writeStrings(json, "machines", target.machines());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            writeStrings(json, "features", descriptor.features());
+            json.writeEndObject();
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeWarning(JsonGenerator json, HostWarning warning) throws IOException {
+        json.writeStartObject();
+        json.writeStringField("path", warning.path());
+        json.writeStringField("message", warning.message());
+        json.writeEndObject();
+    }
+
+    private static void writeStrings(JsonGenerator json, String key, List<String> values) throws IOException {
+        json.writeArrayFieldStart(key);
+        for (String value : values) {
+            json.writeString(value);
+        }
+        json.writeEndArray();
+    }
+
+    private static void writeOptionalInt(JsonGenerator json, String key, Optional<Integer> value) throws IOException {
+        if (value.isPresent()) {
+            json.writeNumberField(key, value.get());
+        } else {
+            json.writeNullField(key);
+        }
+    }
+
+    private static void writeOptionalBoolean(JsonGenerator json, String key, Optional<Boolean> value)
+            throws IOException {
+        if (value.isPresent()) {
+            json.writeBooleanField(key, value.get());
+        } else {
+            json.writeNullField(key);
+        }
+    }
+
+    private static void writeOptionalHex(JsonGenerator json, String key, Optional<Integer> value, int digits)
+            throws IOException {
+        json.writeStringField(key, value.map(v -> String.format(Locale.ROOT, "0x%0" + digits + "x", v)).orElse(null));
+    }
+}

@@ -1,0 +1,201 @@
+package dev.virtlint.host;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+import dev.virtlint.domain.PciAddress;
+
+/**
+ * Reads {@link HostFacts} from a directory laid out like a Linux root: {@code /} itself on a live host, or a
+ * snapshot written by {@link HostSnapshot}. It only reads files, never runs anything, and never throws for
+ * what it finds: missing files make facts absent, bad ones become warnings.
+ */
+public final class HostRootReader {
+    static final String CPUINFO = "proc/cpuinfo";
+    static final String PCI_DEVICES = "sys/bus/pci/devices";
+    static final String PCI_RESOURCE = "resource";
+    /** The plain files of a PCI device directory; {@code iommu_group} is a link and handled apart. */
+    static final List<String> PCI_FILES = List.of("vendor", "device", "subsystem_vendor", "subsystem_device", "class",
+            PCI_RESOURCE);
+    static final String PCI_IOMMU_GROUP = "iommu_group";
+    static final String IOMMU_GROUPS = "sys/kernel/iommu_groups";
+    static final String GROUP_DEVICES = "devices";
+    static final String RESERVED_REGIONS = "reserved_regions";
+    static final String IOMMU_UNITS = "sys/class/iommu";
+    static final String INTEL_CAP = "intel-iommu/cap";
+    static final String AMD_CAP = "amd-iommu/cap";
+    static final String AMD_FEATURES = "amd-iommu/features";
+    static final String POWER_SUPPLIES = "sys/class/power_supply";
+    static final String BATTERY_PREFIX = "BAT";
+    static final List<String> BATTERY_FILES = List.of("type", "present");
+    /** The KVM vendor modules and their two-dimensional paging parameters. */
+    static final List<KvmParameter> KVM_PARAMETERS = List.of(new KvmParameter("kvm_amd", "npt"),
+            new KvmParameter("kvm_intel", "ept"));
+    static final String FIRMWARE_DESCRIPTORS = "usr/share/qemu/firmware";
+
+    private static final Comparator<PciAddress> BY_ADDRESS = Comparator.comparingInt(PciAddress::domain)
+            .thenComparingInt(PciAddress::bus).thenComparingInt(PciAddress::slot)
+            .thenComparingInt(PciAddress::function);
+
+    private final RootFiles files;
+    private final List<HostWarning> warnings = new ArrayList<>();
+
+    private HostRootReader(Path root) {
+        this.files = new RootFiles(root, warnings);
+    }
+
+    public static HostFacts read(Path root) {
+        return new HostRootReader(root).read();
+    }
+
+    private HostFacts read() {
+        Optional<CpuInfo> cpu = files.readBytes(CPUINFO, RootFiles.MAX_CPUINFO_BYTES)
+                .flatMap(bytes -> HostFormats.cpuInfo(new String(bytes, StandardCharsets.UTF_8),
+                        CPUINFO, warnings));
+        Optional<List<IommuUnit>> units = iommuUnits();
+        Optional<List<IommuGroup>> groups = iommuGroups();
+        Optional<List<PciDevice>> devices = pciDevices();
+        Optional<Boolean> battery = battery();
+        List<KvmModule> kvm = kvmModules();
+        Optional<List<FirmwareDescriptor>> firmware = firmwareDescriptors();
+        return new HostFacts(cpu, units, groups, devices, battery, kvm, firmware, warnings);
+    }
+
+    private Optional<List<PciDevice>> pciDevices() {
+        return files.list(PCI_DEVICES).map(names -> {
+            List<PciDevice> devices = new ArrayList<>();
+            for (String name : names) {
+                String dir = PCI_DEVICES + "/" + name;
+                Optional<PciAddress> address = HostFormats.bdf(name);
+                if (address.isEmpty()) {
+                    files.warn(dir, "not a PCI address (expected DDDD:BB:SS.F); ignored");
+                    continue;
+                }
+                devices.add(new PciDevice(address.get(),
+                        id(dir + "/vendor", 0xffff), id(dir + "/device", 0xffff),
+                        id(dir + "/subsystem_vendor", 0xffff), id(dir + "/subsystem_device", 0xffff),
+                        id(dir + "/class", 0xffffff),
+                        files.read(dir + "/" + PCI_RESOURCE)
+                                .flatMap(text -> HostFormats.resources(text, dir + "/" + PCI_RESOURCE, warnings)),
+                        files.readLinkNameOrContent(dir + "/" + PCI_IOMMU_GROUP).flatMap(
+                                text -> HostFormats.groupNumber(text, dir + "/" + PCI_IOMMU_GROUP, warnings))));
+            }
+            devices.sort(Comparator.comparing(PciDevice::address, BY_ADDRESS));
+            return devices;
+        });
+    }
+
+    private Optional<Integer> id(String path, int max) {
+        return files.read(path).flatMap(text -> HostFormats.hexId(text, path, max, warnings));
+    }
+
+    private Optional<List<IommuGroup>> iommuGroups() {
+        return files.list(IOMMU_GROUPS).map(names -> {
+            List<IommuGroup> groups = new ArrayList<>();
+            for (String name : names) {
+                String dir = IOMMU_GROUPS + "/" + name;
+                if (!name.matches("\\d{1,9}")) {
+                    files.warn(dir, "not an IOMMU group number; ignored");
+                    continue;
+                }
+                List<PciAddress> pci = new ArrayList<>();
+                List<String> other = new ArrayList<>();
+                for (String member : files.list(dir + "/" + GROUP_DEVICES).orElse(List.of())) {
+                    HostFormats.bdf(member).ifPresentOrElse(pci::add, () -> other.add(member));
+                }
+                pci.sort(BY_ADDRESS);
+                String regions = dir + "/" + RESERVED_REGIONS;
+                groups.add(new IommuGroup(Integer.parseInt(name), pci, other,
+                        files.read(regions).flatMap(text -> HostFormats.reservedRegions(text, regions, warnings))));
+            }
+            groups.sort(Comparator.comparingInt(IommuGroup::number));
+            return groups;
+        });
+    }
+
+    /** Units that are neither VT-d nor AMD-Vi (virtio-iommu, Arm SMMU) say nothing about their width here. */
+    private Optional<List<IommuUnit>> iommuUnits() {
+        return files.list(IOMMU_UNITS).map(names -> {
+            List<IommuUnit> units = new ArrayList<>();
+            for (String name : names) {
+                String dir = IOMMU_UNITS + "/" + name;
+                if (files.isDirectory(dir + "/intel-iommu")) {
+                    String cap = dir + "/" + INTEL_CAP;
+                    Optional<String> text = files.read(cap);
+                    if (text.isEmpty() && !files.exists(cap)) {
+                        files.warn(cap, "missing: the unit's address width is unknown");
+                    }
+                    text.flatMap(value -> HostFormats.register(value, cap, warnings))
+                            .ifPresent(register -> units.add(new IntelIommu(name, register)));
+                } else if (files.isDirectory(dir + "/amd-iommu")) {
+                    String cap = dir + "/" + AMD_CAP;
+                    String features = dir + "/" + AMD_FEATURES;
+                    units.add(new AmdIommu(name,
+                            files.read(cap).flatMap(value -> HostFormats.register(value, cap, warnings)),
+                            files.read(features).flatMap(value -> HostFormats.amdExtendedFeatures(value, features,
+                                    warnings))));
+                }
+            }
+            return units;
+        });
+    }
+
+    /** A {@code BAT*} supply is a battery unless its {@code type} says otherwise or {@code present} is 0. */
+    private Optional<Boolean> battery() {
+        return files.list(POWER_SUPPLIES).map(names -> {
+            boolean found = false;
+            for (String name : names) {
+                if (!name.startsWith(BATTERY_PREFIX)) {
+                    continue;
+                }
+                String dir = POWER_SUPPLIES + "/" + name;
+                boolean isBattery = files.read(dir + "/type").map(type -> type.strip().equals("Battery")).orElse(true);
+                boolean present = files.read(dir + "/present").map(value -> !value.strip().equals("0")).orElse(true);
+                found |= isBattery && present;
+            }
+            return found;
+        });
+    }
+
+    private List<KvmModule> kvmModules() {
+        List<KvmModule> modules = new ArrayList<>();
+        for (KvmParameter parameter : KVM_PARAMETERS) {
+            if (files.isDirectory(parameter.moduleDir())) {
+                modules.add(new KvmModule(parameter.module(), parameter.name(), files.read(parameter.path())
+                        .flatMap(text -> HostFormats.moduleFlag(text, parameter.path(), warnings))));
+            }
+        }
+        return modules;
+    }
+
+    /** {@code sys/module/<module>/parameters/<name>}; the module directory exists only while it is loaded. */
+    record KvmParameter(String module, String name) {
+        String moduleDir() {
+            return "sys/module/" + module;
+        }
+
+        String path() {
+            return moduleDir() + "/parameters/" + name;
+        }
+    }
+
+    private Optional<List<FirmwareDescriptor>> firmwareDescriptors() {
+        return files.list(FIRMWARE_DESCRIPTORS).map(names -> {
+            List<FirmwareDescriptor> descriptors = new ArrayList<>();
+            for (String name : names) {
+                if (!name.endsWith(".json")) {
+                    continue;
+                }
+                String path = FIRMWARE_DESCRIPTORS + "/" + name;
+                files.readBytes(path, RootFiles.MAX_BYTES)
+                        .flatMap(bytes -> HostFormats.firmwareDescriptor(bytes, path, warnings))
+                        .ifPresent(descriptors::add);
+            }
+            return descriptors;
+        });
+    }
+}
