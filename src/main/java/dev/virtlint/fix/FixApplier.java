@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 import dev.virtlint.lint.FileResult;
 import dev.virtlint.lint.Linter;
@@ -25,10 +26,17 @@ public final class FixApplier {
 
     private final Linter linter;
     private final boolean includeUnsafe;
+    private final Predicate<String> ruleSelected;
 
     public FixApplier(Linter linter, boolean includeUnsafe) {
+        this(linter, includeUnsafe, rule -> true);
+    }
+
+    /** Applies only the fixes of rules whose ID {@code ruleSelected} accepts. */
+    public FixApplier(Linter linter, boolean includeUnsafe, Predicate<String> ruleSelected) {
         this.linter = linter;
         this.includeUnsafe = includeUnsafe;
+        this.ruleSelected = ruleSelected;
     }
 
     /** The outcome: the final text and result, the rules whose fixes were applied, and whether it converged. */
@@ -74,7 +82,7 @@ public final class FixApplier {
 
     private List<Finding> fixable(List<Finding> findings) {
         return findings.stream()
-                .filter(finding -> finding.fix().isPresent())
+                .filter(finding -> finding.fix().isPresent() && ruleSelected.test(finding.rule().id()))
                 .filter(finding -> includeUnsafe || finding.fix().get().safety() == Fix.Safety.SAFE)
                 .toList();
     }

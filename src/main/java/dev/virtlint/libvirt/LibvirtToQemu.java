@@ -158,7 +158,15 @@ public final class LibvirtToQemu {
      * With NUMA cells the guest's initial RAM is their sum, each rounded up to 1 MiB; otherwise it is
      * {@code <memory>} less the DIMMs, rounded up to 1 MiB.
      */
-    static long initialRam(DomainDef domain) {
+    static OptionalLong initialRam(DomainDef domain) {
+        try {
+            return OptionalLong.of(alignedInitialRam(domain));
+        } catch (ArithmeticException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static long alignedInitialRam(DomainDef domain) {
         List<NumaCell> cells = domain.cpu().map(Cpu::numaCells).orElse(List.of());
         if (!cells.isEmpty()) {
             long sum = 0;

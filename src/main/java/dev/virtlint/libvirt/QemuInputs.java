@@ -9,7 +9,7 @@ import java.util.OptionalLong;
  * The parts of the QEMU command line that decide the guest's address space, as libvirt will generate
  * them from a domain (plus any {@code qemu:commandline} arguments that override them).
  *
- * @param initialRamBytes {@code -m size=}, after libvirt's alignment
+ * @param initialRamBytes {@code -m size=}, after libvirt's alignment; empty when it overflows 2^63 bytes
  * @param maxMemBytes     {@code -m maxmem=}
  * @param slots           {@code -m slots=}
  * @param pciHole64Bytes  the host bridge's {@code pci-hole64-size}, from {@code <pcihole64>} or a {@code -global}
@@ -19,7 +19,7 @@ import java.util.OptionalLong;
  * @param physBits        what {@code -cpu} and {@code -global} say about phys-bits
  * @param overrides       one line per {@code qemu:commandline} argument that changed any of the above
  */
-public record QemuInputs(long initialRamBytes, OptionalLong maxMemBytes, OptionalInt slots,
+public record QemuInputs(OptionalLong initialRamBytes, OptionalLong maxMemBytes, OptionalInt slots,
                          OptionalLong pciHole64Bytes, Optional<String> cpuModel, Optional<String> vendorOverride,
                          PhysBitsRequest physBits, List<String> overrides) {
 }

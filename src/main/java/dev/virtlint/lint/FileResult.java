@@ -4,24 +4,27 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.virtlint.rules.Finding;
+import dev.virtlint.xml.SourceText;
 import dev.virtlint.xml.XmlLoadException;
 
 /**
  * The outcome for one input: findings sorted by position, or the load error that stopped it, or a note
- * that it was skipped (XML found while walking a directory whose root is not {@code <domain>}).
+ * that it was skipped (XML found while walking a directory whose root is not {@code <domain>}). A linted
+ * result keeps the text it was computed from, for the fixer.
  */
-public record FileResult(String displayName, List<Finding> findings, Optional<XmlLoadException> error,
-                         boolean skipped) {
+public record FileResult(String displayName, Optional<SourceText> source, List<Finding> findings,
+                         Optional<XmlLoadException> error, boolean skipped) {
 
-    public static FileResult linted(String displayName, List<Finding> findings) {
-        return new FileResult(displayName, List.copyOf(findings), Optional.empty(), false);
+    public static FileResult linted(SourceText source, List<Finding> findings) {
+        return new FileResult(source.displayName(), Optional.of(source), List.copyOf(findings), Optional.empty(),
+                false);
     }
 
     public static FileResult failed(XmlLoadException error) {
-        return new FileResult(error.displayName(), List.of(), Optional.of(error), false);
+        return new FileResult(error.displayName(), Optional.empty(), List.of(), Optional.of(error), false);
     }
 
     public static FileResult skipped(String displayName) {
-        return new FileResult(displayName, List.of(), Optional.empty(), true);
+        return new FileResult(displayName, Optional.empty(), List.of(), Optional.empty(), true);
     }
 }

@@ -8,8 +8,10 @@ import java.util.List;
 
 import dev.virtlint.domain.DomainBuilder;
 import dev.virtlint.domain.DomainDef;
+import dev.virtlint.platform.PlatformResolver;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.NotChecked;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.xml.SafeXmlLoader;
 import dev.virtlint.xml.SourceText;
@@ -24,10 +26,17 @@ public final class Linter {
 
     private final SafeXmlLoader loader;
     private final List<Rule> rules;
+    private final LintEnvironment environment;
 
-    public Linter(SafeXmlLoader loader, List<Rule> rules) {
+    public Linter(SafeXmlLoader loader, List<Rule> rules, LintEnvironment environment) {
         this.loader = loader;
         this.rules = List.copyOf(rules);
+        this.environment = environment;
+    }
+
+    /** Default target stack, no host facts. */
+    public Linter(SafeXmlLoader loader, List<Rule> rules) {
+        this(loader, rules, LintEnvironment.defaults());
     }
 
     /**
@@ -69,11 +78,19 @@ public final class Linter {
             throw new XmlLoadException(XmlLoadException.Kind.NOT_A_DOMAIN, name, at.line(), at.column(),
                     "the root element is <" + document.root().qualifiedName() + ">, not <domain>");
         }
-        return FileResult.linted(name, check(DomainBuilder.build(document)));
+        try {
+            return FileResult.linted(document.source(), check(DomainBuilder.build(document)));
+        } catch (RuntimeException e) {
+            // A bug must not take the other files down, nor print a stack trace: report it like a bad input.
+            throw new XmlLoadException(XmlLoadException.Kind.INTERNAL, name, 1, 1,
+                    e + " (please report this with the input that caused it; VIRT_LINT_DEBUG=1 shows details)");
+        }
     }
 
     public List<Finding> check(DomainDef domain) {
-        LintContext context = new LintContext(domain);
+        LintContext context = new LintContext(domain,
+                PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu()),
+                environment.hostFacts(), new NotChecked());
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : rules) {
             findings.addAll(rule.check(context));

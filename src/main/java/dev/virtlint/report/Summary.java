@@ -11,6 +11,15 @@ public final class Summary {
     private int errors;
     private int warnings;
     private int infos;
+    private int fixed;
+
+    public void addFixed(int count) {
+        fixed += count;
+    }
+
+    public int fixed() {
+        return fixed;
+    }
 
     public void add(FileResult result) {
         if (result.skipped()) {

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 
 import dev.virtlint.lint.FileResult;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Fix;
 import dev.virtlint.rules.Severity;
 import dev.virtlint.xml.Position;
 
@@ -47,7 +48,7 @@ public final class TextReporter implements Reporter {
             String location = result.displayName() + ":" + at.line() + ":" + at.column() + ":";
             out.println(paint(BOLD, location) + " " + paint(colorOf(finding.severity()), finding.severity().label())
                     + " " + paint(BOLD, finding.rule().id()) + " " + paint(DIM, finding.rule().name()) + ": "
-                    + finding.message() + (finding.fix().isPresent() ? " " + paint(DIM, "[fix available]") : ""));
+                    + finding.message() + fixHint(finding));
         }
     }
 
@@ -66,6 +67,9 @@ public final class TextReporter implements Reporter {
                     .append(plural(summary.infos(), "info")).append(") in ")
                     .append(plural(summary.files(), "file"));
         }
+        if (summary.fixed() > 0) {
+            line.append("; fixed ").append(plural(summary.fixed(), "problem"));
+        }
         if (summary.failed() > 0) {
             line.append("; ").append(plural(summary.failed(), "file")).append(" could not be read");
         }
@@ -74,6 +78,14 @@ public final class TextReporter implements Reporter {
                     .append(" that ").append(summary.skipped() == 1 ? "is" : "are").append(" not a domain");
         }
         err.println(line.append('.'));
+    }
+
+    private String fixHint(Finding finding) {
+        if (finding.fix().isEmpty()) {
+            return "";
+        }
+        boolean safe = finding.fix().get().safety() == Fix.Safety.SAFE;
+        return " " + paint(DIM, safe ? "[fix available]" : "[unsafe fix available: --unsafe-fixes]");
     }
 
     private static String plural(int count, String noun) {

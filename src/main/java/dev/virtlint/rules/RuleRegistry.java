@@ -3,6 +3,14 @@ package dev.virtlint.rules;
 import java.util.List;
 import java.util.Optional;
 
+import dev.virtlint.rules.machine.DeprecatedMachineType;
+import dev.virtlint.rules.machine.UnknownMachineType;
+import dev.virtlint.rules.machine.UnpinnedMachineType;
+import dev.virtlint.rules.memory.Amd1TbRelocation;
+import dev.virtlint.rules.memory.PhysBitsExceedHost;
+import dev.virtlint.rules.memory.PhysBitsTooLow;
+import dev.virtlint.rules.memory.RamInAmdHtHole;
+import dev.virtlint.rules.meta.ChecksSkipped;
 import dev.virtlint.rules.model.InvalidValue;
 import dev.virtlint.rules.qemu.QemuNamespaceUndeclared;
 
@@ -10,7 +18,16 @@ import dev.virtlint.rules.qemu.QemuNamespaceUndeclared;
 public final class RuleRegistry {
     private static final List<Rule> ALL = List.of(
             new InvalidValue(),
-            new QemuNamespaceUndeclared());
+            new UnknownMachineType(),
+            new DeprecatedMachineType(),
+            new UnpinnedMachineType(),
+            new PhysBitsTooLow(),
+            new Amd1TbRelocation(),
+            new RamInAmdHtHole(),
+            new PhysBitsExceedHost(),
+            new QemuNamespaceUndeclared(),
+            // Last: it reports what the rules above could not check.
+            new ChecksSkipped());
 
     private RuleRegistry() {
     }

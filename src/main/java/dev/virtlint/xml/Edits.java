@@ -42,9 +42,13 @@ public final class Edits {
         return out.toString();
     }
 
-    /** Adds {@code name='value'} at the end of an element's start tag, after its last attribute. */
+    /**
+     * Adds {@code name='value'} at the end of an element's start tag, after its last attribute, quoted like
+     * that element's other attributes (or like the document's, if it has none).
+     */
     public static TextEdit addAttribute(XmlDocument document, XmlElement element, String name, String value) {
-        char quote = quoteOf(document);
+        char quote = element.attributes().isEmpty() ? quoteOf(document)
+                : element.attributes().get(element.attributes().size() - 1).quote();
         List<XmlAttribute> attributes = element.attributes();
         int offset = attributes.isEmpty()
                 ? element.startTag().start() + 1 + element.qualifiedName().length()
@@ -79,5 +83,50 @@ public final class Edits {
             }
         }
         return "  ";
+    }
+
+    /**
+     * Inserts {@code childXml} (one line, no indentation) into {@code parent}: after the last child whose name
+     * is in {@code after}, else as the first child. A self-closing parent is opened and closed around it.
+     * Indentation and line ending follow the file.
+     */
+    public static TextEdit insertChild(SourceText source, XmlElement parent, String childXml, List<String> after) {
+        String newline = source.lineSeparator();
+        String parentIndent = indentationOf(source, parent);
+        String childIndent = parentIndent + indentUnit(source, parent);
+        if (parent.isSelfClosing()) {
+            Span tag = parent.startTag();
+            int slash = source.text().lastIndexOf('/', tag.end() - 1);
+            String closing = parentIndent.isEmpty() && !onOwnLine(source, parent) ? "" : newline + parentIndent;
+            return new TextEdit(slash, tag.end(), ">" + newline + childIndent + childXml + closing + "</"
+                    + parent.qualifiedName() + ">");
+        }
+        XmlElement anchor = null;
+        for (XmlElement child : parent.children()) {
+            if (after.contains(child.qualifiedName())) {
+                anchor = child;
+            }
+        }
+        if (anchor != null) {
+            return TextEdit.insert(anchor.endTag().end(), newline + childIndent + childXml);
+        }
+        if (parent.children().isEmpty()) {
+            return TextEdit.insert(parent.startTag().end(), newline + childIndent + childXml + newline + parentIndent);
+        }
+        return TextEdit.insert(parent.startTag().end(), newline + childIndent + childXml);
+    }
+
+    /** Appends {@code childXml} as the last child of {@code parent}, on its own line. */
+    public static TextEdit appendChild(SourceText source, XmlElement parent, String childXml) {
+        if (parent.isSelfClosing() || parent.children().isEmpty()) {
+            return insertChild(source, parent, childXml, List.of());
+        }
+        XmlElement last = parent.children().get(parent.children().size() - 1);
+        return TextEdit.insert(last.endTag().end(), source.lineSeparator() + indentationOf(source, last) + childXml);
+    }
+
+    private static boolean onOwnLine(SourceText source, XmlElement element) {
+        int start = element.startTag().start();
+        return source.positionOf(start).column() == indentationOf(source, element).length() + 1;
     }
 }

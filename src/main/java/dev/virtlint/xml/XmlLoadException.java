@@ -10,11 +10,13 @@ public final class XmlLoadException extends Exception {
     /** What kind of problem; its label starts the one-line message. */
     public enum Kind {
         UNREADABLE("cannot read"),
+        UNWRITABLE("cannot write the fix"),
         TOO_LARGE("file too large"),
         ENCODING("invalid encoding"),
         MALFORMED("malformed XML"),
         REFUSED("refused"),
-        NOT_A_DOMAIN("not a libvirt domain");
+        NOT_A_DOMAIN("not a libvirt domain"),
+        INTERNAL("internal error");
 
         private final String label;
 

@@ -19,9 +19,11 @@ import dev.virtlint.support.CliRun;
 import dev.virtlint.support.ProjectPaths;
 
 class CliTest {
-    private static final String CLEAN = "<domain type='kvm'><name>ok</name><memory unit='GiB'>4</memory></domain>\n";
-    private static final String UNDECLARED = "<domain type='kvm'>\n  <name>x</name>\n"
-            + "  <qemu:commandline><qemu:arg value='-S'/></qemu:commandline>\n</domain>\n";
+    private static final String CLEAN = "<domain type='qemu'><name>ok</name><memory unit='GiB'>4</memory>"
+            + "<os><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os></domain>\n";
+    private static final String UNDECLARED = "<domain type='qemu'>\n  <name>x</name>\n"
+            + "  <qemu:commandline><qemu:arg value='-S'/></qemu:commandline>\n"
+            + "  <os><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>\n</domain>\n";
 
     @TempDir
     Path dir;

@@ -108,7 +108,7 @@ class LibvirtExpectedArgvTest {
         List<String> m = argv.values("-m");
         if (m.size() == 1) {
             Map<String, String> memory = properties(m.get(0));
-            expect(mismatches, name, "-m size", memory.get("size"), predicted.initialRamBytes() / 1024 + "k");
+            expect(mismatches, name, "-m size", memory.get("size"), predicted.initialRamBytes().getAsLong() / 1024 + "k");
             expect(mismatches, name, "-m slots", memory.get("slots"),
                     predicted.slots().isPresent() && memory.containsKey("maxmem")
                             ? String.valueOf(predicted.slots().getAsInt()) : null);

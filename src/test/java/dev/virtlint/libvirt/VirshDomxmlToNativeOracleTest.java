@@ -128,7 +128,7 @@ class VirshDomxmlToNativeOracleTest {
                 default -> { }
             }
         }
-        check(mismatches, name, "-m size", memory.get("size"), predicted.initialRamBytes() / 1024 + "k");
+        check(mismatches, name, "-m size", memory.get("size"), predicted.initialRamBytes().getAsLong() / 1024 + "k");
         check(mismatches, name, "-m maxmem", memory.get("maxmem"),
                 predicted.maxMemBytes().isPresent() ? predicted.maxMemBytes().getAsLong() / 1024 + "k" : null);
         check(mismatches, name, "-m slots", memory.get("slots"),

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -20,7 +22,13 @@ import org.junit.jupiter.api.TestFactory;
 
 import dev.virtlint.fix.FixApplier;
 import dev.virtlint.lint.FileResult;
+import dev.virtlint.host.HostRootReader;
+import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.lint.Linter;
+import dev.virtlint.platform.Accel;
+import dev.virtlint.platform.HostCpu;
+import dev.virtlint.platform.TargetStack;
+import dev.virtlint.platform.Version;
 import dev.virtlint.support.ProjectPaths;
 import dev.virtlint.xml.SafeXmlLoader;
 
@@ -35,7 +43,43 @@ class RuleFixtureTest {
     private static final Pattern EXPECT = Pattern.compile("^\\s*<!--\\s*expect:\\s*(VL\\d{3})\\s*-->\\s*$");
     private static final Pattern EXPECT_NONE = Pattern.compile("<!--\\s*expect-none:\\s*(VL\\d{3})\\s*-->");
 
-    private final Linter linter = new Linter(new SafeXmlLoader(), RuleRegistry.all());
+    private static final Pattern SETTINGS = Pattern.compile("<!--\\s*fixture:(.*?)-->");
+
+    /**
+     * A fixture may say what it runs on: {@code <!-- fixture: accel=tcg qemu-version=10.0
+     * libvirt-version=8.6.0 host-vendor=AuthenticAMD host-phys-bits=48 -->}, or {@code host-root=NAME} for a
+     * captured host under {@code testdata/hosts/}.
+     */
+    private static Linter linterFor(Path file) throws IOException {
+        TargetStack stack = TargetStack.defaults();
+        Optional<String> hostVendor = Optional.empty();
+        Optional<Path> hostRoot = Optional.empty();
+        OptionalInt hostBits = OptionalInt.empty();
+        Matcher settings = SETTINGS.matcher(Files.readString(file));
+        if (settings.find()) {
+            for (String setting : settings.group(1).trim().split("\\s+")) {
+                String[] kv = setting.split("=", 2);
+                switch (kv[0]) {
+                    case "accel" -> stack = new TargetStack(stack.qemuVersion(), stack.qemuBuild(), stack.libvirt(),
+                            stack.ovmf(), Optional.of(Accel.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT))));
+                    case "qemu-version" -> stack = new TargetStack(Version.parse(kv[1]), stack.qemuBuild(),
+                            stack.libvirt(), stack.ovmf(), stack.accel());
+                    case "libvirt-version" -> stack = new TargetStack(stack.qemuVersion(), stack.qemuBuild(),
+                            Version.parse(kv[1]), stack.ovmf(), stack.accel());
+                    case "host-root" -> hostRoot = Optional.of(ProjectPaths.testdata().resolve("hosts").resolve(kv[1]));
+                    case "host-vendor" -> hostVendor = Optional.of(kv[1]);
+                    case "host-phys-bits" -> hostBits = OptionalInt.of(Integer.parseInt(kv[1]));
+                    default -> throw new AssertionError("unknown fixture setting " + setting + " in " + file);
+                }
+            }
+        }
+        if (hostRoot.isPresent()) {
+            return new Linter(new SafeXmlLoader(), RuleRegistry.all(),
+                    LintEnvironment.of(stack, Optional.of(HostRootReader.read(hostRoot.get()))));
+        }
+        LintEnvironment environment = new LintEnvironment(stack, new HostCpu(hostVendor, hostBits), Optional.empty());
+        return new Linter(new SafeXmlLoader(), RuleRegistry.all(), environment);
+    }
 
     @TestFactory
     Stream<DynamicTest> fixtures() throws IOException {
@@ -77,7 +121,7 @@ class RuleFixtureTest {
                 checkedRules.add(none.group(1));
             }
         }
-        FileResult result = linter.lint(file, true);
+        FileResult result = linterFor(file).lint(file, true);
         assertTrue(result.error().isEmpty(), () -> "fixture does not load: " + result.error().get().oneLine());
         Set<String> actual = new TreeSet<>();
         for (Finding finding : result.findings()) {
@@ -89,16 +133,18 @@ class RuleFixtureTest {
     }
 
     private void checkFix(Path file, Path fixedFile, String rule) throws Exception {
+        Linter linter = linterFor(file);
         FileResult before = linter.lint(file, true);
         var source = new SafeXmlLoader().load(file).source();
-        FixApplier.Outcome outcome = new FixApplier(linter, true).apply(source, before);
+        FixApplier.Outcome outcome = new FixApplier(linter, true, rule::equals).apply(source, before);
         assertTrue(outcome.converged(), "fix did not converge: " + outcome.unconvergedRules());
         assertEquals(Files.readString(fixedFile), outcome.text().text(), "fixed text of " + file);
         assertTrue(outcome.result().findings().stream().noneMatch(f -> f.rule().id().equals(rule)),
                 "the fix left a " + rule + " finding");
 
-        FileResult refixed = linter.lint(fixedFile, true);
-        var again = new FixApplier(linter, true).apply(new SafeXmlLoader().load(fixedFile).source(), refixed);
+        FileResult refixed = linterFor(fixedFile).lint(fixedFile, true);
+        var again = new FixApplier(linter, true, rule::equals).apply(new SafeXmlLoader().load(fixedFile).source(),
+                refixed);
         assertEquals(Files.readString(fixedFile), again.text().text(), "fixing the fixed file changed it");
     }
 }

@@ -1,0 +1,112 @@
+package dev.virtlint.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import dev.virtlint.host.DetectedStack;
+import dev.virtlint.host.HostFacts;
+import dev.virtlint.host.HostRootReader;
+import dev.virtlint.host.HostWarning;
+import dev.virtlint.host.StackDetector;
+import dev.virtlint.lint.LintEnvironment;
+import dev.virtlint.platform.Accel;
+import dev.virtlint.platform.TargetStack;
+import dev.virtlint.platform.VendorBuild;
+import dev.virtlint.platform.Version;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * The stack and host the domain will run on; shared by every command that predicts behaviour. A version
+ * given on the command line wins over one detected from {@code --host-root}, which wins over the default.
+ */
+final class TargetOptions {
+    private static final Pattern OVMF_RELEASE = Pattern.compile("^(\\d{4}\\.\\d{2})");
+
+    @Option(names = "--host-root", paramLabel = "DIR",
+            description = "Host facts from DIR, laid out like / (use / for this machine, or a capture made with"
+                    + " 'virt-lint host-facts --snapshot'). Also detects the QEMU, libvirt and OVMF versions there.")
+    Path hostRoot;
+
+    @Option(names = "--qemu-version", paramLabel = "X.Y", converter = VersionConverter.class,
+            description = "QEMU version that will run the domain (default: detected from --host-root, else "
+                    + TargetStack.DEFAULT_QEMU + ").")
+    Version qemuVersion;
+
+    @Option(names = "--qemu-build", paramLabel = "BUILD",
+            description = "Whose QEMU build: upstream, rhel or ubuntu (default: the one whose machine types the"
+                    + " domain uses, else upstream).")
+    VendorBuild qemuBuild;
+
+    @Option(names = "--libvirt-version", paramLabel = "X.Y.Z", converter = VersionConverter.class,
+            description = "libvirt version that will define the domain; fixes use only elements it has (default:"
+                    + " detected, else " + TargetStack.DEFAULT_LIBVIRT + ").")
+    Version libvirtVersion;
+
+    @Option(names = "--ovmf-version", paramLabel = "YYYY.MM",
+            description = "OVMF (edk2) release the guest boots (default: detected, else " + TargetStack.DEFAULT_OVMF
+                    + ").")
+    String ovmfVersion;
+
+    @Option(names = "--accel", paramLabel = "ACCEL",
+            description = "kvm or tcg (default: the domain's type: kvm -> kvm, qemu -> tcg).")
+    Accel accel;
+
+    /** Reads the host facts (if asked) and settles the target stack; host warnings go to {@code warn}. */
+    LintEnvironment environment(Consumer<String> warn) throws TypeConversionException {
+        Optional<HostFacts> facts = Optional.empty();
+        Optional<DetectedStack> found = Optional.empty();
+        if (hostRoot != null) {
+            if (!Files.isDirectory(hostRoot)) {
+                throw new TypeConversionException("--host-root " + hostRoot + " is not a directory");
+            }
+            HostFacts read = HostRootReader.read(hostRoot);
+            facts = Optional.of(read);
+            DetectedStack stack = new StackDetector().detect(hostRoot, read);
+            found = Optional.of(stack);
+            for (HostWarning warning : read.warnings()) {
+                warn.accept("virt-lint: host facts: " + warning);
+            }
+            for (HostWarning warning : stack.warnings()) {
+                warn.accept("virt-lint: host facts: " + warning);
+            }
+        }
+        Optional<DetectedStack> detected = found;
+        Version qemu = Optional.ofNullable(qemuVersion)
+                .or(() -> detected.flatMap(DetectedStack::qemu).flatMap(TargetOptions::leadingVersion))
+                .orElse(Version.parse(TargetStack.DEFAULT_QEMU));
+        Version libvirt = Optional.ofNullable(libvirtVersion)
+                .or(() -> detected.flatMap(DetectedStack::libvirt).flatMap(TargetOptions::leadingVersion))
+                .orElse(Version.parse(TargetStack.DEFAULT_LIBVIRT));
+        String ovmf = Optional.ofNullable(ovmfVersion)
+                .or(() -> detected.flatMap(DetectedStack::ovmf).flatMap(TargetOptions::ovmfRelease))
+                .orElse(TargetStack.DEFAULT_OVMF);
+        TargetStack stack = new TargetStack(qemu, Optional.ofNullable(qemuBuild), libvirt, ovmf,
+                Optional.ofNullable(accel));
+        return LintEnvironment.of(stack, facts);
+    }
+
+    private static Optional<Version> leadingVersion(String text) {
+        Matcher matcher = Pattern.compile("^(\\d+\\.\\d+(?:\\.\\d+)?)").matcher(text);
+        return matcher.find() ? Version.tryParse(matcher.group(1)) : Optional.empty();
+    }
+
+    /** {@code 2022.11-6+deb12u2} (the Debian package version) names the edk2 release 2022.11. */
+    private static Optional<String> ovmfRelease(String text) {
+        Matcher matcher = OVMF_RELEASE.matcher(text);
+        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    static final class VersionConverter implements ITypeConverter<Version> {
+        @Override
+        public Version convert(String value) {
+            return Version.tryParse(value).orElseThrow(
+                    () -> new TypeConversionException("'" + value + "' is not a version such as 10.0 or 11.3.0"));
+        }
+    }
+}

@@ -1,0 +1,32 @@
+package dev.virtlint.platform;
+
+import java.util.Optional;
+
+import dev.virtlint.libvirt.QemuInputs;
+
+/**
+ * What runs the domain, resolved: the target stack and accelerator, the machine type as the target QEMU
+ * will instantiate it, the vCPU's vendor and phys-bits, the QEMU inputs libvirt generates, and — when all
+ * of that is known for a pc or q35 machine — QEMU's address map.
+ *
+ * @param host         the host CPU facts this run has (possibly none)
+ * @param qemu         the QEMU binary: the target version, built by whoever defines the machine type
+ * @param machineName  the machine as written, or the emulator default libvirt picks when none is written
+ * @param machine      empty when no QEMU build defines that name
+ * @param registration whether the target QEMU registers the machine type
+ * @param layoutInput  empty when the machine is not pc/q35 or the vendor or phys-bits are unknown
+ * @param addressMap   QEMU's layout for {@code layoutInput}
+ */
+public record Platform(TargetStack stack, QemuBinary qemu, HostCpu host, Accel accel, String machineName, boolean machineWritten,
+                       Optional<MachineType> machine, Registration registration, QemuInputs inputs,
+                       Resolved<String> vendor, Resolved<Integer> physBits, Optional<LayoutInput> layoutInput,
+                       Optional<AddressMap> addressMap) {
+
+    public Optional<Integer> hostPhysBits() {
+        return host.physBits().isPresent() ? Optional.of(host.physBits().getAsInt()) : Optional.empty();
+    }
+
+    public boolean vendorIsAmd() {
+        return vendor.value().map("AuthenticAMD"::equals).orElse(false);
+    }
+}

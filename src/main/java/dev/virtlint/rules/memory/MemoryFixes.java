@@ -1,0 +1,93 @@
+package dev.virtlint.rules.memory;
+
+import java.util.List;
+import java.util.Optional;
+
+import dev.virtlint.domain.Cpu;
+import dev.virtlint.domain.DomainDef;
+import dev.virtlint.domain.MemorySize;
+import dev.virtlint.domain.Sized;
+import dev.virtlint.platform.Accel;
+import dev.virtlint.platform.Platform;
+import dev.virtlint.rules.Fix;
+import dev.virtlint.xml.Edits;
+import dev.virtlint.xml.TextEdit;
+import dev.virtlint.xml.XmlElement;
+
+/** Fix strategies shared by the memory rules: give the vCPU more phys-bits, or lower maxMemory. */
+final class MemoryFixes {
+    /** libvirt's {@code <maxphysaddr>} appeared in 8.7.0. */
+    private static final int[] MAXPHYSADDR_SINCE = {8, 7};
+    private static final List<String> CPU_CHILDREN_BEFORE_MAXPHYSADDR = List.of("model", "vendor", "topology", "cache");
+
+    private MemoryFixes() {
+    }
+
+    /**
+     * {@code <maxphysaddr mode='emulate' bits='N'/>}, replacing any existing one. Empty where phys-bits
+     * cannot be set that way: host-passthrough and maximum CPUs under KVM take the host's width, and
+     * libvirt before 8.7 has no element. Safe only when the width is known to fit the host (or under TCG).
+     */
+    static Optional<Fix> setPhysBits(DomainDef domain, Platform platform, int bits, String why) {
+        if (!platform.stack().libvirtAtLeast(MAXPHYSADDR_SINCE[0], MAXPHYSADDR_SINCE[1])) {
+            return Optional.empty();
+        }
+        Optional<Cpu> cpu = domain.cpu();
+        if (platform.accel() == Accel.KVM && cpu.map(Cpu::isHostPassthrough).orElse(false)) {
+            return Optional.empty();
+        }
+        String element = "<maxphysaddr mode=" + quoted(domain, "emulate") + " bits=" + quoted(domain,
+                String.valueOf(bits)) + "/>";
+        TextEdit edit;
+        if (cpu.isEmpty()) {
+            edit = Edits.insertChild(domain.document().source(), domain.root(), "<cpu>" + element + "</cpu>",
+                    List.of("name", "uuid", "title", "description", "metadata", "maxMemory", "memory",
+                            "currentMemory", "blkiotune", "memtune", "memoryBacking", "vcpu", "vcpus", "iothreads",
+                            "cputune", "numatune", "resource", "sysinfo", "bootloader", "os", "idmap", "features"));
+        } else if (cpu.get().maxPhysAddr().isPresent()) {
+            edit = TextEdit.replace(cpu.get().maxPhysAddr().get().element().span(), element);
+        } else {
+            edit = Edits.insertChild(domain.document().source(), cpu.get().element(), element,
+                    CPU_CHILDREN_BEFORE_MAXPHYSADDR);
+        }
+        boolean fitsHost = platform.accel() == Accel.TCG
+                || platform.hostPhysBits().map(host -> bits <= host).orElse(false);
+        String description = "set <maxphysaddr mode='emulate' bits='" + bits + "'/> " + why;
+        return Optional.of(fitsHost ? Fix.safe(description, List.of(edit)) : Fix.unsafe(description
+                + " (check that the host has at least " + bits + " physical address bits)", List.of(edit)));
+    }
+
+    /** Lowers {@code <maxMemory>} to {@code bytes}, in the element's own unit when exact, else in MiB. */
+    static Optional<Fix> lowerMaxMemory(DomainDef domain, long bytes, String why) {
+        Optional<Sized> maxMemory = domain.memory().maxMemory();
+        if (maxMemory.isEmpty() || bytes <= 0) {
+            return Optional.empty();
+        }
+        XmlElement element = maxMemory.get().element();
+        String unit = element.attributeValue("unit").orElse("KiB");
+        long scale = scale(unit);
+        List<TextEdit> edits;
+        if (scale > 0 && bytes % scale == 0) {
+            edits = List.of(TextEdit.replace(element.content(), String.valueOf(bytes / scale)));
+        } else {
+            long mib = bytes / MemorySize.MIB;
+            edits = List.of(Edits.setAttribute(domain.document(), element, "unit", "MiB"),
+                    TextEdit.replace(element.content(), String.valueOf(mib)));
+        }
+        return Optional.of(Fix.unsafe("lower <maxMemory> to " + MemorySize.format(bytes - bytes % MemorySize.MIB)
+                + " " + why + " (less memory can be hot-plugged)", edits));
+    }
+
+    private static long scale(String unit) {
+        try {
+            return MemorySize.parse("1", unit, "KiB").bytes();
+        } catch (dev.virtlint.domain.InvalidValueException e) {
+            return 0;
+        }
+    }
+
+    private static String quoted(DomainDef domain, String value) {
+        char quote = Edits.quoteOf(domain.document());
+        return quote + value + quote;
+    }
+}

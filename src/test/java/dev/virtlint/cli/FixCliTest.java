@@ -1,0 +1,127 @@
+package dev.virtlint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.virtlint.support.CliRun;
+
+class FixCliTest {
+    /** Quotes, comments, CRLF and an unknown element that must all survive byte for byte. */
+    private static final String BROKEN = "<?xml version=\"1.0\"?>\r\n<!-- keep me -->\r\n<domain type=\"kvm\">\r\n"
+            + "\t<name>x</name>\r\n\t<frobnicate a='1'  b=\"2\"/>\r\n"
+            + "\t<os><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>\r\n"
+            + "\t<qemu:commandline><qemu:arg value='-S'/></qemu:commandline>\r\n</domain>\r\n";
+    private static final String FIXED = BROKEN.replace("<domain type=\"kvm\">",
+            "<domain type=\"kvm\" xmlns:qemu=\"http://libvirt.org/schemas/domain/qemu/1.0\">");
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String text) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void fixRewritesOnlyTheEditAndReportsWhatIsLeft() throws IOException {
+        Path file = write("vm.xml", BROKEN);
+        CliRun run = CliRun.run("--fix", file.toString());
+        assertEquals(0, run.exitCode(), run.out() + run.err());
+        assertEquals(FIXED, Files.readString(file));
+        assertTrue(run.err().contains("fixed 1 problem"), run.err());
+        CliRun again = CliRun.run("--fix", file.toString());
+        assertEquals(FIXED, Files.readString(file), "a second --fix changes nothing");
+        assertFalse(again.err().contains("fixed"), again.err());
+    }
+
+    @Test
+    void diffPrintsAUnifiedDiffAndWritesNothing() throws IOException {
+        Path file = write("vm.xml", BROKEN);
+        CliRun run = CliRun.run("--diff", file.toString());
+        assertEquals(1, run.exitCode());
+        assertEquals(BROKEN, Files.readString(file));
+        assertTrue(run.out().contains("-<domain type=\"kvm\">\r"), run.out());
+        assertTrue(run.out().contains("+<domain type=\"kvm\" xmlns:qemu="), run.out());
+        assertTrue(run.out().startsWith("--- a/"), run.out());
+        assertEquals(0, CliRun.run("--diff", write("clean.xml", FIXED).toString()).exitCode());
+    }
+
+    @Test
+    void outputWritesElsewhereAndLeavesTheInput() throws IOException {
+        Path file = write("vm.xml", BROKEN);
+        Path out = dir.resolve("out.xml");
+        assertEquals(0, CliRun.run("--fix", "-o", out.toString(), file.toString()).exitCode());
+        assertEquals(BROKEN, Files.readString(file));
+        assertEquals(FIXED, Files.readString(out));
+        assertEquals(2, CliRun.run("-o", out.toString(), file.toString()).exitCode(), "-o needs --fix");
+    }
+
+    @Test
+    void standardInputIsFixedToStandardOutput() {
+        CliRun run = CliRun.runWithInput(BROKEN.getBytes(StandardCharsets.UTF_8), "--fix", "-");
+        assertEquals(FIXED, run.out());
+        assertEquals(0, run.exitCode(), run.err());
+        CliRun clean = CliRun.runWithInput(FIXED.getBytes(StandardCharsets.UTF_8), "--fix", "-");
+        assertEquals(FIXED, clean.out(), "an unchanged document is still echoed");
+    }
+
+    @Test
+    void readOnlyFileIsAClearErrorAndUntouchedEvenForRoot() throws IOException {
+        Path file = write("ro.xml", BROKEN);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("r--r--r--"));
+        CliRun run = CliRun.run("--fix", file.toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().contains("ro.xml:1:1: cannot write the fix: permission denied: the file is read-only; the file is unchanged"),
+                run.err());
+        assertEquals(BROKEN, Files.readString(file));
+    }
+
+    @Test
+    void modeIsKeptAndASymlinkStaysALink() throws IOException {
+        Path target = write("real.xml", BROKEN);
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r-----"));
+        Path link = dir.resolve("link.xml");
+        Files.createSymbolicLink(link, target.getFileName());
+        assertEquals(0, CliRun.run("--fix", link.toString()).exitCode());
+        assertTrue(Files.isSymbolicLink(link));
+        assertEquals(FIXED, Files.readString(target));
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(target)));
+        try (var files = Files.list(dir)) {
+            assertTrue(files.noneMatch(f -> f.toString().endsWith(".virt-lint.tmp")), "no temporary file left");
+        }
+    }
+
+    @Test
+    void malformedFileIsNeverWritten() throws IOException {
+        byte[] broken = "<domain><qemu:commandline></domain>".getBytes(StandardCharsets.UTF_8);
+        Path file = dir.resolve("broken.xml");
+        Files.write(file, broken);
+        assertEquals(2, CliRun.run("--fix", file.toString()).exitCode());
+        assertArrayEquals(broken, Files.readAllBytes(file));
+    }
+
+    @Test
+    void unsafeFixesNeedTheirOwnFlag() throws IOException {
+        String alias = "<domain type='kvm'><name>a</name><os><type arch='x86_64' machine='q35'>hvm</type></os>"
+                + "</domain>\n";
+        Path file = write("alias.xml", alias);
+        CliRun safeOnly = CliRun.run("--fix", file.toString());
+        assertEquals(alias, Files.readString(file));
+        assertTrue(safeOnly.out().contains("[unsafe fix available: --unsafe-fixes]"), safeOnly.out());
+        CliRun unsafe = CliRun.run("--fix", "--unsafe-fixes", file.toString());
+        assertEquals(0, unsafe.exitCode(), unsafe.err());
+        assertEquals(alias.replace("machine='q35'", "machine='pc-q35-10.0'"), Files.readString(file));
+    }
+}
