@@ -2,6 +2,7 @@ package dev.virtlint.cli;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -28,6 +29,7 @@ import dev.virtlint.xml.SourceText;
 import dev.virtlint.xml.XmlLoadException;
 import dev.virtlint.host.LibvirtConnection;
 import dev.virtlint.lint.LintEnvironment;
+import dev.virtlint.lint.OrderedParallel;
 import dev.virtlint.platform.HostCpu;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -116,6 +118,10 @@ public final class VirtLintCommand implements Callable<Integer> {
             description = "With --fix and one input: write the fixed XML here instead of in place.")
     private Path output;
 
+    @Option(names = {"-j", "--jobs"}, paramLabel = "N",
+            description = "Lint N files at once (default: the number of CPUs). Output stays in input order.")
+    private int jobs = Runtime.getRuntime().availableProcessors();
+
     @Option(names = {"-q", "--quiet"}, description = "Print findings only, no summary.")
     private boolean quiet;
 
@@ -173,30 +179,44 @@ public final class VirtLintCommand implements Callable<Integer> {
         };
         FixApplier applier = new FixApplier(linter, unsafeFixes);
         Summary summary = new Summary();
-        boolean failed = false;
-        boolean findingsAtThreshold = false;
-        boolean anyDiff = false;
-        for (Input input : inputs) {
-            FileResult result = lint(linter, input);
-            if ((fix || diff) && result.error().isEmpty() && !result.skipped()) {
-                FixOutcome outcome = applyFixes(applier, input, result);
-                result = outcome.result();
-                anyDiff |= outcome.changed();
-                summary.addFixed(outcome.fixed());
+        boolean[] failed = {false};
+        boolean[] findingsAtThreshold = {false};
+        boolean[] anyDiff = {false};
+        OrderedParallel.run(inputs, jobs, input -> process(linter, applier, input), processed -> {
+            FileResult result = processed.result();
+            try {
+                streams.out().write(processed.standardOutput());
+                reporter.file(result);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
+            anyDiff[0] |= processed.changed();
+            summary.addFixed(processed.fixed());
             summary.add(result);
-            reporter.file(result);
-            failed |= result.error().isPresent();
-            findingsAtThreshold |= reachesThreshold(result);
-        }
+            failed[0] |= result.error().isPresent();
+            findingsAtThreshold[0] |= reachesThreshold(result);
+        });
         reporter.finish(summary);
-        if (failed) {
+        if (failed[0]) {
             return ExitCodes.USAGE_OR_INPUT;
         }
         if (diff) {
-            return anyDiff ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+            return anyDiff[0] ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
         }
-        return findingsAtThreshold ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+        return findingsAtThreshold[0] ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    }
+
+    /**
+     * One input, start to finish, on a worker thread: lint, and fix or diff when asked. What belongs on
+     * standard output (a diff, or fixed XML from standard input) is returned, not printed, so that the
+     * caller prints it in input order.
+     */
+    private Processed process(Linter linter, FixApplier applier, Input input) {
+        FileResult result = lint(linter, input);
+        if ((fix || diff) && result.error().isEmpty() && !result.skipped()) {
+            return applyFixes(applier, input, result);
+        }
+        return new Processed(result, new byte[0], false, 0);
     }
 
     /**
@@ -223,49 +243,51 @@ public final class VirtLintCommand implements Callable<Integer> {
         }
     }
 
-    private record FixOutcome(FileResult result, boolean changed, int fixed) {
+    private record Processed(FileResult result, byte[] standardOutput, boolean changed, int fixed) {
     }
 
     /**
      * Fixes one file: splice, re-lint until nothing changes, then write (or print the diff). A fix that
      * does not converge, or a write that fails, leaves the file untouched and is reported as an error.
      */
-    private FixOutcome applyFixes(FixApplier applier, Input input, FileResult result) throws IOException {
+    private Processed applyFixes(FixApplier applier, Input input, FileResult result) {
+        boolean fixedToStandardOutput = fix && input instanceof Input.StandardInput && output == null;
         if (result.findings().isEmpty()) {
-            if (fix && input instanceof Input.StandardInput && output == null) {
-                streams.out().write(AtomicFileWriter.encode(result.source().orElseThrow()));
-            }
-            return new FixOutcome(result, false, 0);
+            return new Processed(result, fixedToStandardOutput
+                    ? AtomicFileWriter.encode(result.source().orElseThrow()) : new byte[0], false, 0);
         }
         SourceText original = result.source().orElseThrow();
         FixApplier.Outcome outcome = applier.apply(original, result);
         if (!outcome.converged()) {
-            return new FixOutcome(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.INTERNAL,
+            return new Processed(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.INTERNAL,
                     result.displayName(), 1, 1, "the fixes of " + String.join(", ", outcome.unconvergedRules())
                     + " did not converge after " + FixApplier.MAX_PASSES + " passes; nothing was written")),
-                    false, 0);
+                    new byte[0], false, 0);
         }
         int fixed = Math.max(0, result.findings().size() - outcome.result().findings().size());
         boolean changed = outcome.changed(original);
+        byte[] standardOutput = new byte[0];
         if (diff && changed) {
-            streams.out().print(UnifiedDiff.of(result.displayName(), original.text(), outcome.text().text()));
+            standardOutput = UnifiedDiff.of(result.displayName(), original.text(), outcome.text().text())
+                    .getBytes(StandardCharsets.UTF_8);
         }
         if (fix) {
             byte[] bytes = AtomicFileWriter.encode(outcome.text());
             try {
                 if (output != null) {
                     AtomicFileWriter.write(output, bytes);
-                } else if (input instanceof Input.StandardInput) {
-                    streams.out().write(bytes);
+                } else if (fixedToStandardOutput) {
+                    standardOutput = bytes;
                 } else if (changed) {
                     AtomicFileWriter.write(Path.of(result.displayName()), bytes);
                 }
             } catch (IOException e) {
-                return new FixOutcome(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.UNWRITABLE,
-                        result.displayName(), 1, 1, e.getMessage() + "; the file is unchanged")), false, 0);
+                return new Processed(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.UNWRITABLE,
+                        result.displayName(), 1, 1, e.getMessage() + "; the file is unchanged")), new byte[0],
+                        false, 0);
             }
         }
-        return new FixOutcome(outcome.result(), changed, changed ? fixed : 0);
+        return new Processed(outcome.result(), standardOutput, changed, changed ? fixed : 0);
     }
 
     private FileResult lint(Linter linter, Input input) {
