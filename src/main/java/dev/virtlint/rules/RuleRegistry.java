@@ -9,6 +9,7 @@ import dev.virtlint.rules.machine.UnpinnedMachineType;
 import dev.virtlint.rules.memory.Amd1TbRelocation;
 import dev.virtlint.rules.memory.PhysBitsExceedHost;
 import dev.virtlint.rules.memory.PhysBitsTooLow;
+import dev.virtlint.rules.memory.QemuRefusesMemory;
 import dev.virtlint.rules.memory.RamInAmdHtHole;
 import dev.virtlint.rules.meta.ChecksSkipped;
 import dev.virtlint.rules.model.InvalidValue;
@@ -21,6 +22,7 @@ public final class RuleRegistry {
             new UnknownMachineType(),
             new DeprecatedMachineType(),
             new UnpinnedMachineType(),
+            new QemuRefusesMemory(),
             new PhysBitsTooLow(),
             new Amd1TbRelocation(),
             new RamInAmdHtHole(),
