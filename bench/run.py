@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""virt-lint benchmark: start-up latency, corpus throughput and peak memory, against virt-xml-validate
+and a bare parse of the same files. Needs target/virt-lint.jar (mvn -q package -DskipTests) and, for the
+comparisons, virt-xml-validate (Debian: libvirt-clients) and ../shared/corpus. Usage:
+
+    bench/run.py [--runs N] [--validate-sample N]
+
+Targets (issue 8, on a 2-core machine): one GPU domain, cold JVM, median <= 0.35 s; corpus throughput
+>= 20x looping virt-xml-validate and within 3x of the bare parse; peak RSS flat when the corpus grows 10x.
+"""
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parent.parent
+LAUNCHER = PROJECT / "bin" / "virt-lint"
+JAR = PROJECT / "target" / "virt-lint.jar"
+CORPUS = PROJECT.parent / "shared" / "corpus"
+GPU_DOMAIN = PROJECT / "testdata" / "example-win11.xml"
+
+
+def timed(command, **kwargs):
+    started = time.perf_counter()
+    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
+    return time.perf_counter() - started
+
+
+def peak_rss_kib(command):
+    """Runs under GNU time and returns (seconds, peak resident set in KiB)."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + command, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True)
+    seconds, kib = result.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kib)
+
+
+def corpus_files():
+    files = []
+    for folder in ("libvirt-tests", "real-world"):
+        files += sorted(str(p) for p in (CORPUS / folder).glob("*.xml"))
+    return files
+
+
+def generated_domains(directory):
+    """A 1000-hostdev domain and a 256-NUMA-node domain: the layout code must stay fast on both."""
+    hostdevs = "\n".join(
+        f"    <hostdev mode='subsystem' type='pci' managed='yes'><source><address domain='0x0000' "
+        f"bus='0x{1 + i // 32:02x}' slot='0x{i % 32:02x}' function='0x0'/></source></hostdev>"
+        for i in range(1000))
+    (directory / "hostdevs-1000.xml").write_text(
+        "<domain type='qemu'><name>many</name><memory unit='GiB'>64</memory>"
+        "<os><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>\n  <devices>\n"
+        + hostdevs + "\n  </devices>\n</domain>\n")
+    cells = "".join(f"<cell id='{i}' cpus='{i}' memory='1' unit='GiB'/>" for i in range(256))
+    (directory / "numa-256.xml").write_text(
+        "<domain type='qemu'><name>numa</name><maxMemory slots='16' unit='GiB'>1024</maxMemory>"
+        "<memory unit='GiB'>256</memory><vcpu>256</vcpu>"
+        "<os><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>"
+        f"<cpu><model>EPYC</model><numa>{cells}</numa></cpu></domain>\n")
+    return [directory / "hostdevs-1000.xml", directory / "numa-256.xml"]
+
+
+def verdict(ok):
+    return "PASS" if ok else "MISS"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=15, help="cold-start runs per tool (default 15)")
+    parser.add_argument("--validate-sample", type=int, default=200,
+                        help="files virt-xml-validate is timed on; its rate is per file (default 200)")
+    args = parser.parse_args()
+    if not JAR.exists():
+        sys.exit("bench: build first: mvn -q package -DskipTests")
+    validate = shutil.which("virt-xml-validate")
+    print(f"machine: {os.cpu_count()} cores; java: "
+          + subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0])
+
+    # (a) one GPU domain, cold JVM each time
+    lint_times = [timed([str(LAUNCHER), "-q", "--fail-on", "never", str(GPU_DOMAIN)]) for _ in range(args.runs)]
+    lint_median = statistics.median(lint_times)
+    print(f"\n(a) one GPU domain, cold start, median of {args.runs}")
+    print(f"    virt-lint           {lint_median:.3f} s   [{verdict(lint_median <= 0.35)} target <= 0.35 s]")
+    if validate:
+        validate_median = statistics.median(timed([validate, str(GPU_DOMAIN)]) for _ in range(args.runs))
+        print(f"    virt-xml-validate   {validate_median:.3f} s   (virt-lint / validate = "
+              f"{lint_median / validate_median:.1f}x)")
+
+    # (b) and (c) the corpus in one process
+    if not CORPUS.exists():
+        print("\n(b)/(c) skipped: ../shared/corpus is absent")
+        return
+    files = corpus_files()
+    seconds, rss = peak_rss_kib([str(LAUNCHER), "-q", "--fail-on", "never"] + files)
+    lint_rate = len(files) / seconds
+    print(f"\n(b) {len(files)} corpus files in one process")
+    print(f"    virt-lint           {lint_rate:8.0f} files/s  ({seconds:.2f} s)")
+    with tempfile.TemporaryDirectory() as classes:
+        # Compiled ahead, so the floor is not charged for javac.
+        subprocess.run(["javac", "-cp", str(JAR), "-d", classes, str(PROJECT / "bench" / "BareParse.java")],
+                       check=True)
+        floor_seconds, floor_rss = peak_rss_kib(["java", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp",
+                                                 f"{classes}:{JAR}", "BareParse"] + files)
+    floor_rate = len(files) / floor_seconds
+    print(f"    bare parse (floor)  {floor_rate:8.0f} files/s  ({floor_seconds:.2f} s)  "
+          f"[{verdict(floor_rate / lint_rate <= 3)} virt-lint within 3x: {floor_rate / lint_rate:.2f}x]")
+    if validate:
+        sample = files[:args.validate_sample]
+        started = time.perf_counter()
+        for file in sample:
+            subprocess.run([validate, file], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        validate_rate = len(sample) / (time.perf_counter() - started)
+        print(f"    virt-xml-validate   {validate_rate:8.0f} files/s  (looped over {len(sample)} files)  "
+              f"[{verdict(lint_rate / validate_rate >= 20)} virt-lint >= 20x: {lint_rate / validate_rate:.1f}x]")
+
+    print(f"\n(c) peak RSS, corpus once: {rss / 1024:.0f} MiB")
+    ten_x = files * 10
+    seconds10, rss10 = peak_rss_kib([str(LAUNCHER), "-q", "--fail-on", "never"] + ten_x)
+    print(f"    corpus 10x ({len(ten_x)} files, {seconds10:.1f} s): {rss10 / 1024:.0f} MiB  "
+          f"[{verdict(rss10 < 2 * rss)} flat: {rss10 / rss:.2f}x the memory for 10x the files]")
+
+    with tempfile.TemporaryDirectory() as directory:
+        print("\ngenerated inputs")
+        for domain in generated_domains(Path(directory)):
+            seconds, rss = peak_rss_kib([str(LAUNCHER), "-q", "--fail-on", "never", "--accel", "tcg", str(domain)])
+            print(f"    {domain.name:20s} {seconds:.2f} s  {rss / 1024:.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()
