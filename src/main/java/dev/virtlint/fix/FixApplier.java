@@ -41,7 +41,7 @@ public final class FixApplier {
 
     /** The outcome: the final text and result, the rules whose fixes were applied, and whether it converged. */
     public record Outcome(SourceText text, FileResult result, Set<String> appliedRules, boolean converged,
-                          Set<String> unconvergedRules) {
+                          Set<String> unconvergedRules, List<List<TextEdit>> editsPerPass) {
         public boolean changed(SourceText original) {
             return !text.text().equals(original.text());
         }
@@ -51,13 +51,14 @@ public final class FixApplier {
         SourceText text = original;
         FileResult result = initial;
         Set<String> applied = new TreeSet<>();
+        List<List<TextEdit>> passes = new ArrayList<>();
         for (int pass = 0; pass < MAX_PASSES; pass++) {
             if (result.error().isPresent()) {
-                return new Outcome(text, result, applied, true, Set.of());
+                return new Outcome(text, result, applied, true, Set.of(), passes);
             }
             List<Finding> fixable = fixable(result.findings());
             if (fixable.isEmpty()) {
-                return new Outcome(text, result, applied, true, Set.of());
+                return new Outcome(text, result, applied, true, Set.of(), passes);
             }
             List<TextEdit> accepted = new ArrayList<>();
             for (Finding finding : fixable) {
@@ -70,14 +71,15 @@ public final class FixApplier {
             SourceText next = new SourceText(text.displayName(), splice(text.text(), accepted), text.charset(),
                     text.hasByteOrderMark());
             if (next.text().equals(text.text())) {
-                return new Outcome(text, result, applied, true, Set.of());
+                return new Outcome(text, result, applied, true, Set.of(), passes);
             }
+            passes.add(List.copyOf(accepted));
             text = next;
             result = linter.lint(text);
         }
         Set<String> stuck = new TreeSet<>();
         fixable(result.findings()).forEach(finding -> stuck.add(finding.rule().id()));
-        return new Outcome(text, result, applied, stuck.isEmpty(), stuck);
+        return new Outcome(text, result, applied, stuck.isEmpty(), stuck, passes);
     }
 
     private List<Finding> fixable(List<Finding> findings) {
@@ -105,7 +107,7 @@ public final class FixApplier {
     }
 
     /** Splices non-conflicting edits, last first, so earlier offsets stay valid. */
-    static String splice(String text, List<TextEdit> edits) {
+    public static String splice(String text, List<TextEdit> edits) {
         List<TextEdit> ordered = new ArrayList<>(edits);
         ordered.sort(Comparator.comparingInt(TextEdit::start).thenComparingInt(TextEdit::end).reversed());
         StringBuilder out = new StringBuilder(text);

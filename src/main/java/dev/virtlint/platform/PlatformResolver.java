@@ -101,7 +101,8 @@ public final class PlatformResolver {
                 return Resolved.of(bits, why + ": the host's " + bits + " bits");
             }
         }
-        if (request.physBits().isPresent()) {
+        // phys-bits=0 is QEMU's "not set", so it falls through to the default like an absent value.
+        if (request.physBits().isPresent() && request.physBits().getAsInt() != 0) {
             return Resolved.of(request.physBits().getAsInt(), request.source());
         }
         return Resolved.of(LayoutInput.DEFAULT_PHYS_BITS, "QEMU's default for "
