@@ -119,8 +119,7 @@ class LibvirtEndToEndOracleTest {
     /**
      * libvirt's argv, runnable outside libvirt: environment assignments, the master-key secret, the
      * monitor socket, the sandbox and the timestamped messages go (they serve a libvirt-managed QEMU), QMP
-     * goes on stdio, and
-     * each RAM backend becomes a sparse shared file of the same size.
+     * goes on stdio, and each RAM backend becomes a sparse shared file of the same size.
      */
     private List<String> runnable(String commandLine) throws IOException {
         List<String> words = RealStack.shellWords(commandLine);
