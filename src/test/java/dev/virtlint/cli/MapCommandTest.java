@@ -1,0 +1,83 @@
+package dev.virtlint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.virtlint.support.CliRun;
+
+/** {@code virt-lint map}: the worked example of qemu-address-space.md §7.4 as text and as the JSON contract. */
+class MapCommandTest {
+    private static final String EPYC_HOTPLUG = """
+            <domain type='qemu'>
+              <name>epyc</name>
+              <maxMemory slots='4' unit='GiB'>1024</maxMemory>
+              <memory unit='GiB'>16</memory>
+              <os><type arch='x86_64' machine='pc-q35-7.1'>hvm</type></os>
+              <cpu><model>EPYC</model><numa><cell id='0' cpus='0' memory='16' unit='GiB'/></numa></cpu>
+            </domain>
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path domain() throws IOException {
+        Path file = dir.resolve("epyc.xml");
+        Files.writeString(file, EPYC_HOTPLUG);
+        return file;
+    }
+
+    @Test
+    void jsonFollowsTheContract() throws IOException {
+        CliRun run = CliRun.run("map", "--format", "json", domain().toString());
+        assertEquals(0, run.exitCode(), run.err());
+        JsonNode map = new ObjectMapper().readTree(run.out());
+        assertEquals("pc-q35-7.1", map.at("/machine/name").asText());
+        assertEquals(40, map.get("physBits").asInt());
+        assertTrue(map.get("physBitsSource").asText().contains("EPYC"));
+        assertEquals("AMD", map.get("vendor").asText());
+        assertEquals("0x10000000000", map.get("above4gStart").asText());
+        assertEquals("0x2087fffffff", map.get("maxUsedGpa").asText());
+        assertEquals(42, map.get("requiredPhysBits").asInt());
+        assertEquals(false, map.get("qemuWillStart").asBoolean());
+        assertEquals("Address space limit 0xffffffffff < 0x2087fffffff phys-bits too low (40)",
+                map.get("qemuError").asText());
+        JsonNode ramAbove = null;
+        for (JsonNode region : map.get("regions")) {
+            if (region.get("name").asText().equals("ram-above-4g")) {
+                ramAbove = region;
+            }
+        }
+        assertEquals("0x10000000000", ramAbove.get("start").asText());
+        assertEquals("0x1037fffffff", ramAbove.get("end").asText());
+    }
+
+    @Test
+    void textShowsTheTableAndTheVerdict() throws IOException {
+        CliRun run = CliRun.run("map", domain().toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("amd-ht-hole     0xfd00000000   0xffffffffff    12 GiB"), run.out());
+        assertTrue(run.out().contains("QEMU starts      no: Address space limit 0xffffffffff < 0x2087fffffff"),
+                run.out());
+    }
+
+    @Test
+    void aKvmDomainWithoutHostFactsSaysWhatIsMissing() throws IOException {
+        Path file = dir.resolve("kvm.xml");
+        Files.writeString(file, EPYC_HOTPLUG.replace("type='qemu'", "type='kvm'"));
+        CliRun run = CliRun.run("map", file.toString());
+        assertEquals(2, run.exitCode());
+        assertTrue(run.err().contains("cannot predict the address map: under KVM the vCPU gets the host's vendor"),
+                run.err());
+        assertEquals(0, CliRun.run("map", "--accel", "tcg", file.toString()).exitCode());
+    }
+}
