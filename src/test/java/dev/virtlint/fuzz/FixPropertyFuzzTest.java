@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Optional;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
@@ -20,8 +17,8 @@ import dev.virtlint.platform.Accel;
 import dev.virtlint.platform.TargetStack;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.RuleRegistry;
+import dev.virtlint.support.FixProperties;
 import dev.virtlint.xml.SafeXmlLoader;
-import dev.virtlint.xml.TextEdit;
 
 /**
  * Properties of the fixer over generated domains: fixing twice equals fixing once; the fixed text parses;
@@ -56,26 +53,6 @@ class FixPropertyFuzzTest {
         }
         FixApplier.Outcome twice = applier.apply(once.text(), once.result());
         assertEquals(once.text().text(), twice.text().text(), "fixing the fixed text changed it");
-        assertOnlyEditedRangesChanged(xml, once);
-    }
-
-    /** Replays the passes: what lies between a pass's edits must be carried over unchanged. */
-    private static void assertOnlyEditedRangesChanged(String original, FixApplier.Outcome outcome) {
-        String text = original;
-        for (List<TextEdit> pass : outcome.editsPerPass()) {
-            List<TextEdit> ordered = new ArrayList<>(pass);
-            ordered.sort(Comparator.comparingInt(TextEdit::start));
-            String next = FixApplier.splice(text, pass);
-            int from = 0;
-            int shift = 0;
-            for (TextEdit edit : ordered) {
-                assertEquals(text.substring(from, edit.start()), next.substring(from + shift, edit.start() + shift));
-                shift += edit.replacement().length() - (edit.end() - edit.start());
-                from = edit.end();
-            }
-            assertEquals(text.substring(from), next.substring(from + shift));
-            text = next;
-        }
-        assertEquals(outcome.text().text(), text, "the passes do not add up to the fixed text");
+        FixProperties.assertOnlyEditedRangesChanged(xml, once);
     }
 }
