@@ -2,25 +2,21 @@ package dev.virtlint.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.virtlint.domain.DomainBuilder;
+import dev.virtlint.support.LibvirtArgv;
 import dev.virtlint.support.RealStack;
 import dev.virtlint.xml.SafeXmlLoader;
 
@@ -33,7 +29,6 @@ import dev.virtlint.xml.SafeXmlLoader;
  */
 @Tag("oracle")
 class LibvirtEndToEndOracleTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String[] MACHINES = {"pc-q35-7.0", "pc-q35-7.1", "pc-q35-8.2", "pc-q35-10.0", "q35",
         "pc-i440fx-7.2", "pc-i440fx-10.0"};
     private static final String[] MODELS = {"EPYC", "EPYC-Rome", "Skylake-Client", "qemu64", "Haswell"};
@@ -62,7 +57,7 @@ class LibvirtEndToEndOracleTest {
             Platform platform = PlatformResolver.resolve(DomainBuilder.build(new SafeXmlLoader().load("e2e.xml",
                     xml.getBytes(StandardCharsets.UTF_8))), TargetStack.defaults(), HostCpu.unknown());
             AddressMap predicted = platform.addressMap().orElseThrow();
-            QemuProbe.Observation observed = QemuProbe.start(runnable(native_.output().strip()),
+            QemuProbe.Observation observed = QemuProbe.start(LibvirtArgv.runnable(native_.output().strip(), dir),
                     List.of(QemuProbe.hmp("tree", "info mtree")));
             String label = "case " + i + " (" + platform.machineName() + ", " + platform.inputs().cpuModel().orElse("")
                     + ", " + platform.physBits().value().orElse(0) + " bits)";
@@ -115,49 +110,4 @@ class LibvirtEndToEndOracleTest {
                 + "  <devices><controller type='pci' index='0' model='" + (machine.contains("q35") ? "pcie-root"
                         : "pci-root") + "'>" + hole + "</controller></devices>\n</domain>\n";
     }
-
-    /**
-     * libvirt's argv, runnable outside libvirt: environment assignments, the master-key secret, the
-     * monitor socket, the sandbox and the timestamped messages go (they serve a libvirt-managed QEMU), QMP
-     * goes on stdio, and each RAM backend becomes a sparse shared file of the same size.
-     */
-    private List<String> runnable(String commandLine) throws IOException {
-        List<String> words = RealStack.shellWords(commandLine);
-        int binary = 0;
-        while (!words.get(binary).endsWith("qemu-system-x86_64")) {
-            binary++;
-        }
-        List<String> argv = new ArrayList<>(List.of(words.get(binary)));
-        for (int i = binary + 1; i < words.size(); i++) {
-            String option = words.get(i);
-            String value = i + 1 < words.size() ? words.get(i + 1) : "";
-            switch (option) {
-                case "-chardev", "-mon", "-sandbox", "-msg" -> i++;
-                case "-object" -> {
-                    i++;
-                    if (value.contains("\"qom-type\":\"secret\"")) {
-                        continue;
-                    }
-                    argv.add(option);
-                    argv.add(value.contains("\"qom-type\":\"memory-backend-ram\"") ? sparseBackend(value) : value);
-                }
-                default -> argv.add(option);
-            }
-        }
-        argv.addAll(List.of("-qmp", "stdio"));
-        return argv;
-    }
-
-    private String sparseBackend(String json) throws IOException {
-        ObjectNode backend = (ObjectNode) JSON.readTree(json);
-        Path file = Files.createTempFile(dir, "ram-", ".img");
-        try (RandomAccessFile sparse = new RandomAccessFile(file.toFile(), "rw")) {
-            sparse.setLength(backend.get("size").asLong());
-        }
-        backend.put("qom-type", "memory-backend-file");
-        backend.put("mem-path", file.toString());
-        backend.put("share", true);
-        return JSON.writeValueAsString(backend);
-    }
-
 }
