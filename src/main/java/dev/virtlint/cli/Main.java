@@ -18,7 +18,7 @@ public final class Main {
     /** Runs the CLI in-process with the given streams; used by tests. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Streams streams = new Streams(in, out, err);
-        CommandLine commandLine = new CommandLine(new VirtLintCommand(streams));
+        CommandLine commandLine = new CommandLine(new VirtLintCommand(streams), new StreamsFactory(streams));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -39,6 +39,17 @@ public final class Main {
         } finally {
             out.flush();
             err.flush();
+        }
+    }
+
+    /** Hands the run's streams to the subcommands that print through a reporter rather than picocli's writers. */
+    private record StreamsFactory(Streams streams) implements CommandLine.IFactory {
+        @Override
+        public <K> K create(Class<K> type) throws Exception {
+            if (type == DefineCommand.class) {
+                return type.cast(new DefineCommand(streams));
+            }
+            return CommandLine.defaultFactory().create(type);
         }
     }
 }

@@ -21,6 +21,7 @@ import dev.virtlint.platform.MachineType;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
 import dev.virtlint.platform.Region;
+import dev.virtlint.report.svg.AddressMapSvg;
 import dev.virtlint.rules.Hex;
 import dev.virtlint.xml.SafeXmlLoader;
 import dev.virtlint.xml.XmlLoadException;
@@ -37,6 +38,7 @@ import picocli.CommandLine.Spec;
                 + " address and whether QEMU will start.",
         footerHeading = "%nExamples:%n",
         footer = {"  virt-lint map win11.xml", "  virt-lint map --accel tcg --format json win11.xml",
+            "  virt-lint map --format svg -o map.svg win11.xml", "  virt-lint map --format html -o map.html win11.xml",
             "  virt-lint map --qemu-version 8.2 epyc-guest.xml"})
 final class MapCommand implements Callable<Integer> {
     @Spec
@@ -46,8 +48,11 @@ final class MapCommand implements Callable<Integer> {
     private Path file;
 
     @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json (default: ${DEFAULT-VALUE}).")
-    private OutputFormat format;
+            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); svg and html draw the map.")
+    private MapFormat format;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the svg or html map to FILE.")
+    private Path output;
 
     @Mixin
     private TargetOptions target = new TargetOptions();
@@ -81,7 +86,14 @@ final class MapCommand implements Callable<Integer> {
             err.println(file + ": cannot predict the address map: " + whyUnknown(platform));
             return ExitCodes.USAGE_OR_INPUT;
         }
-        if (format == OutputFormat.json) {
+        if (output != null && format != MapFormat.svg && format != MapFormat.html) {
+            err.println("virt-lint map: -o writes svg and html maps; redirect text and json output instead");
+            return ExitCodes.USAGE_OR_INPUT;
+        }
+        if (format == MapFormat.svg || format == MapFormat.html) {
+            return MapPictureOutput.write(AddressMapSvg.of(platform), format, output, out, err);
+        }
+        if (format == MapFormat.json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                     .writeValueAsString(json(platform)));
         } else {

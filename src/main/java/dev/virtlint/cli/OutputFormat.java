@@ -1,4 +1,4 @@
 package dev.virtlint.cli;
 
 /** Report formats of the lint command. */
-enum OutputFormat { text, json }
+enum OutputFormat { text, json, sarif, github }

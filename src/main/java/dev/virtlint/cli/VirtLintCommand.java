@@ -1,24 +1,41 @@
 package dev.virtlint.cli;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.Stack;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
+import dev.virtlint.config.ConfigException;
+import dev.virtlint.config.SuppressionWriter;
+import dev.virtlint.config.Suppressions;
 import dev.virtlint.fix.AtomicFileWriter;
 import dev.virtlint.fix.FixApplier;
 import dev.virtlint.fix.UnifiedDiff;
+import dev.virtlint.host.LibvirtConnection;
 import dev.virtlint.lint.FileResult;
 import dev.virtlint.lint.Linter;
+import dev.virtlint.lint.OrderedParallel;
+import dev.virtlint.platform.HostCpu;
+import dev.virtlint.report.GithubReporter;
 import dev.virtlint.report.JsonReporter;
 import dev.virtlint.report.Reporter;
+import dev.virtlint.report.Reporters;
+import dev.virtlint.report.SarifReporter;
 import dev.virtlint.report.Summary;
 import dev.virtlint.report.TextReporter;
 import dev.virtlint.rules.Finding;
@@ -26,24 +43,30 @@ import dev.virtlint.rules.RuleRegistry;
 import dev.virtlint.rules.Severity;
 import dev.virtlint.xml.SafeXmlLoader;
 import dev.virtlint.xml.SourceText;
+import dev.virtlint.xml.TextEdit;
+import dev.virtlint.xml.XmlDocument;
 import dev.virtlint.xml.XmlLoadException;
-import dev.virtlint.host.LibvirtConnection;
-import dev.virtlint.lint.LintEnvironment;
-import dev.virtlint.lint.OrderedParallel;
-import dev.virtlint.platform.HostCpu;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.IParameterPreprocessor;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.ArgSpec;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "virt-lint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        subcommands = {RulesCommand.class, ExplainCommand.class, MapCommand.class, HostFactsCommand.class},
+        subcommands = {RulesCommand.class, ExplainCommand.class, MapCommand.class, HostFactsCommand.class,
+            DefineCommand.class},
         description = {
             "Lint libvirt domain XML for GPU-passthrough failures before `virsh define`: predicts what QEMU and"
                     + " OVMF will do with the definition and reports what will go wrong, with file:line:col, a"
-                    + " rule ID and the reason."
+                    + " rule ID and the reason.",
+            "Settings come from the nearest .virt-lint.yaml above each file (up to the repository root or the"
+                    + " home directory); options given here win over it."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -51,39 +74,81 @@ import picocli.CommandLine.TypeConversionException;
             "  virt-lint /etc/libvirt/qemu/         lint every domain XML under a directory",
             "  virsh dumpxml win11 | virt-lint - --stdin-filename win11.xml",
             "  virt-lint --format json domains/    machine-readable findings",
+            "  virt-lint --format text --format sarif -o virt-lint.sarif domains/   text here, SARIF for code scanning",
+            "  virt-lint --format github domains/  annotations in a GitHub Actions log",
             "  virt-lint --fail-on warning win11.xml   exit 1 on warnings too",
             "  virt-lint --diff win11.xml          show the fixes as a unified diff",
             "  virt-lint --fix win11.xml           apply the safe fixes in place",
+            "  virt-lint --add-suppressions='known, accepted' domains/   suppress today's findings in <metadata>",
+            "  virt-lint --config ci.virt-lint.yaml domains/   one configuration for every file",
             "  virt-lint rules                     list every rule",
             "  virt-lint explain VL501             why a rule matters and how to fix it",
             "  virt-lint map win11.xml             the guest physical address map QEMU will build",
+            "  virt-lint define win11.xml          lint, then virsh define when there is no error",
             "  virt-lint --host-root / win11.xml   check against this machine's CPU, IOMMU and GPUs",
             "  virt-lint host-facts --snapshot hv01/   capture a host once, lint against it anywhere",
             "  virt-lint --connect qemu:///system  every domain defined on this host",
             "",
             "Exit status: 0 no findings at or above --fail-on; 1 findings at or above it;",
-            "             2 usage error, unreadable or malformed input, internal error (wins over 1)."
+            "             2 usage or configuration error, unreadable or malformed input, internal error (wins over 1)."
         })
 public final class VirtLintCommand implements Callable<Integer> {
+    private static final String NO_REASON = "";
+
     private final Streams streams;
+
+    @Spec
+    private CommandSpec spec;
 
     @Parameters(paramLabel = "PATH", arity = "0..*",
             description = "Domain XML files, directories (every *.xml whose root is <domain>, recursively), or - for"
                     + " standard input.")
     private List<String> paths = new ArrayList<>();
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "Report format: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
-    private OutputFormat format;
+    @ArgGroup(exclusive = false, multiplicity = "0..*")
+    private List<Report> reports = new ArrayList<>();
+
+    /** One report: a format and, if given, the file it goes to (else standard output). */
+    static final class Report {
+        @Option(names = "--format", paramLabel = "FORMAT", required = true,
+                description = "Report format: ${COMPLETION-CANDIDATES} (default: text). Repeat it to write several"
+                        + " reports: each -o FILE after a --format sends that report to FILE.")
+        OutputFormat format;
+
+        @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+                description = "Write the report of the --format before it to FILE instead of standard output.")
+        Path output;
+    }
 
     @Option(names = "--fail-on", paramLabel = "SEVERITY", defaultValue = "error",
             description = "Lowest severity that makes the exit status 1: ${COMPLETION-CANDIDATES}"
-                    + " (default: ${DEFAULT-VALUE}).")
+                    + " (default: ${DEFAULT-VALUE}; config key fail-on).")
     private FailOn failOn;
 
+    @Option(names = "--select", paramLabel = "RULES", split = ",",
+            description = "Run only these rules: IDs, names, ID prefixes such as VL1, or ALL (config key select).")
+    private List<String> select;
+
+    @Option(names = "--ignore", paramLabel = "RULES", split = ",",
+            description = "Do not run these rules (config key ignore).")
+    private List<String> ignore;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Use this configuration for every input instead of the nearest .virt-lint.yaml.")
+    private Path configFile;
+
+    @Option(names = "--isolated", description = "Use no configuration file at all.")
+    private boolean isolated;
+
     @Option(names = "--stdin-filename", paramLabel = "NAME", defaultValue = "<stdin>",
-            description = "Name to report for standard input (default: ${DEFAULT-VALUE}).")
+            description = "Name to report for standard input (default: ${DEFAULT-VALUE}); its directory is where"
+                    + " the configuration is looked for.")
     private String stdinFilename;
+
+    @Option(names = "--skip-non-domain",
+            description = "Skip named files whose root is not <domain> (as a directory walk does) instead of"
+                    + " failing; for pre-commit and other callers that pass every *.xml.")
+    private boolean skipNonDomain;
 
     @Option(names = "--color", paramLabel = "WHEN", defaultValue = "auto",
             description = "Colour text output: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}; auto honours"
@@ -106,17 +171,25 @@ public final class VirtLintCommand implements Callable<Integer> {
             + " the fixed XML goes to standard output.")
     private boolean fix;
 
-    @Option(names = "--unsafe-fixes", description = "Also apply fixes that change more than the finding (less"
-            + " memory, another machine type). Without it they are only suggested.")
+    @Option(names = "--unsafe-fixes", negatable = true,
+            description = "Also apply fixes that change more than the finding (less memory, another machine type)."
+                    + " Without it they are only suggested (config key unsafe-fixes).")
     private boolean unsafeFixes;
 
     @Option(names = "--diff", description = "Print the fixes as a unified diff and write nothing; exit 1 when"
             + " there is a diff.")
     private boolean diff;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+    @Option(names = "--fix-output", paramLabel = "FILE",
             description = "With --fix and one input: write the fixed XML here instead of in place.")
-    private Path output;
+    private Path fixOutput;
+
+    @Option(names = "--add-suppressions", paramLabel = "REASON", arity = "0..1",
+            preprocessor = AttachedValueOnly.class,
+            description = "Suppress every current finding: write <vl:ignore rule='ID' reason='REASON'/> into each"
+                    + " file's <metadata>, where libvirt keeps it. Give the reason with '=':"
+                    + " --add-suppressions='checked by hand'.")
+    private String addSuppressions;
 
     @Option(names = {"-j", "--jobs"}, paramLabel = "N",
             description = "Lint N files at once (default: the number of CPUs). Output stays in input order.")
@@ -128,75 +201,116 @@ public final class VirtLintCommand implements Callable<Integer> {
     @Option(names = {"-v", "--verbose"}, description = "Also report skipped files.")
     private boolean verbose;
 
+    /** For tools that build the command from its class (man page and completion generators). */
+    public VirtLintCommand() {
+        this(new Streams(System.in, System.out, System.err));
+    }
+
     public VirtLintCommand(Streams streams) {
         this.streams = streams;
+    }
+
+    /**
+     * {@code --add-suppressions FILE} must not take FILE as the reason: only a value attached with '=' is
+     * one; otherwise the option stands alone, as if given with an empty reason.
+     */
+    static final class AttachedValueOnly implements IParameterPreprocessor {
+        @Override
+        public boolean preprocess(Stack<String> args, CommandSpec commandSpec, ArgSpec argSpec,
+                                  Map<String, Object> info) {
+            if (!"=".equals(info.get("separator"))) {
+                args.push(NO_REASON);
+            }
+            return false;
+        }
     }
 
     @Override
     public Integer call() throws IOException {
         if (paths.isEmpty() && connect == null) {
-            streams.err().println("virt-lint: no input: give a domain XML file, a directory, - for standard input,"
-                    + " or --connect URI");
-            streams.err().println("Try 'virt-lint --help' for more information.");
-            return ExitCodes.USAGE_OR_INPUT;
+            return usage("no input: give a domain XML file, a directory, - for standard input, or --connect URI");
+        }
+        if (configFile != null && isolated) {
+            return usage("--config and --isolated contradict each other");
         }
         List<Input> inputs = new ArrayList<>(InputExpander.expand(paths, stdinFilename));
-        if (output != null && (!fix || inputs.size() != 1)) {
-            streams.err().println("virt-lint: -o/--output needs --fix and exactly one input file");
-            return ExitCodes.USAGE_OR_INPUT;
+        if (fixOutput != null && (!fix || inputs.size() != 1)) {
+            return usage("--fix-output needs --fix and exactly one input file");
         }
-        boolean fixedXmlOnStdout = fix && output == null && inputs.stream().anyMatch(i -> i instanceof Input.StandardInput);
+        if (addSuppressions != null && (fix || diff || connect != null)) {
+            return usage("--add-suppressions edits files on its own; run it without --fix, --diff and --connect");
+        }
+        if (reports.stream().filter(report -> report.output == null).count() > 1) {
+            return usage("only one report can go to standard output; give the others -o FILE");
+        }
+        boolean fixedXmlOnStdout = (fix || addSuppressions != null) && fixOutput == null
+                && inputs.stream().anyMatch(i -> i instanceof Input.StandardInput);
         // Standard output carries the fixed XML or the diff in those modes; the report moves to standard error.
-        PrintStream reportStream = fixedXmlOnStdout || diff ? streams.err() : streams.out();
-        LintEnvironment environment;
-        try {
-            environment = target.environment(warning -> {
-                if (verbose) {
-                    streams.err().println(warning);
-                }
-            });
-        } catch (TypeConversionException e) {
-            streams.err().println("virt-lint: " + e.getMessage());
-            return ExitCodes.USAGE_OR_INPUT;
-        }
+        PrintStream terminal = fixedXmlOnStdout || diff ? streams.err() : streams.out();
+
+        Optional<HostCpu> connectionCpu = Optional.empty();
         if (connect != null) {
             if (fix || diff) {
-                streams.err().println("virt-lint: --fix and --diff work on files; with --connect, dump a domain with"
+                return usage("--fix and --diff work on files; with --connect, dump a domain with"
                         + " 'virsh dumpxml --inactive' and fix that");
-                return ExitCodes.USAGE_OR_INPUT;
             }
             try {
-                environment = addConnection(environment, inputs);
+                connectionCpu = addConnection(inputs);
             } catch (LibvirtConnection.LibvirtConnectionException e) {
                 streams.err().println("virt-lint: --connect " + connect + ": " + e.getMessage());
                 return ExitCodes.USAGE_OR_INPUT;
             }
         }
-        Linter linter = new Linter(new SafeXmlLoader(maxFileSize), RuleRegistry.all(), environment);
-        Reporter reporter = switch (format) {
-            case text -> new TextReporter(reportStream, streams.err(), color.enabled(), quiet, verbose);
-            case json -> new JsonReporter(reportStream);
-        };
-        FixApplier applier = new FixApplier(linter, unsafeFixes);
+        List<Planned> plan = new ArrayList<>();
+        try {
+            LintSetup setup = new LintSetup(LintSetup.resolver(configFile, isolated), spec.mixins().get("target"),
+                    spec.commandLine().getParseResult(), commandLineSettings(), maxFileSize, warning -> {
+                        if (verbose) {
+                            streams.err().println(warning);
+                        }
+                    }, connectionCpu);
+            for (Input input : inputs) {
+                plan.add(new Planned(input, setup.profile(setup.settingsFor(configLocation(input)))));
+            }
+        } catch (ConfigException e) {
+            streams.err().println(e.oneLine());
+            return ExitCodes.USAGE_OR_INPUT;
+        } catch (TypeConversionException e) {
+            return usage(e.getMessage());
+        }
+
+        List<OutputStream> files = new ArrayList<>();
+        Reporter reporter;
+        try {
+            reporter = reporters(terminal, files);
+        } catch (IOException e) {
+            closeAll(files);
+            return usage("cannot write the report: " + e.getMessage());
+        }
         Summary summary = new Summary();
         boolean[] failed = {false};
         boolean[] findingsAtThreshold = {false};
         boolean[] anyDiff = {false};
-        OrderedParallel.run(inputs, jobs, input -> process(linter, applier, input), processed -> {
-            FileResult result = processed.result();
-            try {
-                streams.out().write(processed.standardOutput());
-                reporter.file(result);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            anyDiff[0] |= processed.changed();
-            summary.addFixed(processed.fixed());
-            summary.add(result);
-            failed[0] |= result.error().isPresent();
-            findingsAtThreshold[0] |= reachesThreshold(result);
-        });
-        reporter.finish(summary);
+        try {
+            OrderedParallel.run(plan, jobs, this::process, processed -> {
+                FileResult result = processed.result();
+                try {
+                    streams.out().write(processed.standardOutput());
+                    reporter.file(result);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                anyDiff[0] |= processed.changed();
+                summary.addFixed(processed.fixed());
+                summary.addSuppressed(processed.suppressed());
+                summary.add(result);
+                failed[0] |= result.error().isPresent();
+                findingsAtThreshold[0] |= reaches(result, processed.threshold());
+            });
+            reporter.finish(summary);
+        } finally {
+            closeAll(files);
+        }
         if (failed[0]) {
             return ExitCodes.USAGE_OR_INPUT;
         }
@@ -206,31 +320,111 @@ public final class VirtLintCommand implements Callable<Integer> {
         return findingsAtThreshold[0] ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
     }
 
-    /**
-     * One input, start to finish, on a worker thread: lint, and fix or diff when asked. What belongs on
-     * standard output (a diff, or fixed XML from standard input) is returned, not printed, so that the
-     * caller prints it in input order.
-     */
-    private Processed process(Linter linter, FixApplier applier, Input input) {
-        FileResult result = lint(linter, input);
-        if ((fix || diff) && result.error().isEmpty() && !result.skipped()) {
-            return applyFixes(applier, input, result);
+    private int usage(String message) {
+        streams.err().println("virt-lint: " + message);
+        streams.err().println("Try 'virt-lint --help' for more information.");
+        return ExitCodes.USAGE_OR_INPUT;
+    }
+
+    private LintSetup.CommandLineSettings commandLineSettings() {
+        var parsed = spec.commandLine().getParseResult();
+        return new LintSetup.CommandLineSettings(
+                parsed.hasMatchedOption("--fail-on") ? Optional.of(failOn) : Optional.empty(),
+                parsed.hasMatchedOption("--unsafe-fixes") ? Optional.of(unsafeFixes) : Optional.empty(),
+                Optional.ofNullable(select), Optional.ofNullable(ignore));
+    }
+
+    /** Where an input's configuration is looked for: beside the file, else in the working directory. */
+    private static Path configLocation(Input input) {
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        if (input instanceof Input.NamedFile file) {
+            return file.path();
         }
-        return new Processed(result, new byte[0], false, 0);
+        if (input instanceof Input.FoundFile file) {
+            return file.path();
+        }
+        if (input instanceof Input.StandardInput stdin) {
+            try {
+                return workingDirectory.resolve(stdin.displayName());
+            } catch (InvalidPathException e) {
+                return workingDirectory.resolve("stdin");
+            }
+        }
+        return workingDirectory.resolve("domain.xml");
+    }
+
+    /** One reporter per --format, on standard output or the file its -o names; text when none is given. */
+    private Reporter reporters(PrintStream terminal, List<OutputStream> files) throws IOException {
+        List<Report> wanted = new ArrayList<>(reports);
+        if (wanted.isEmpty()) {
+            Report text = new Report();
+            text.format = OutputFormat.text;
+            wanted.add(text);
+        }
+        List<Reporter> all = new ArrayList<>();
+        for (Report report : wanted) {
+            PrintStream out = terminal;
+            boolean toFile = report.output != null;
+            if (toFile) {
+                OutputStream file = new BufferedOutputStream(Files.newOutputStream(report.output));
+                files.add(file);
+                out = new PrintStream(file, false, StandardCharsets.UTF_8);
+            }
+            all.add(switch (report.format) {
+                case text -> toFile ? new TextReporter(out, out, false, false, verbose)
+                        : new TextReporter(out, streams.err(), color.enabled(), quiet, verbose);
+                case json -> new JsonReporter(out);
+                case sarif -> new SarifReporter(out, RuleRegistry.all(), VersionProvider.version());
+                case github -> new GithubReporter(out);
+            });
+        }
+        return all.size() == 1 ? all.get(0) : new Reporters(all);
+    }
+
+    private static void closeAll(List<OutputStream> files) throws IOException {
+        for (OutputStream file : files) {
+            file.close();
+        }
+    }
+
+    private record Planned(Input input, LintSetup.Profile profile) {
+    }
+
+    private record Processed(FileResult result, byte[] standardOutput, boolean changed, int fixed, int suppressed,
+                             Optional<Severity> threshold) {
+        static Processed of(FileResult result, Optional<Severity> threshold) {
+            return new Processed(result, new byte[0], false, 0, 0, threshold);
+        }
     }
 
     /**
-     * Adds the connection's defined domains to the inputs and, where the run has no host facts of its own,
-     * takes the host CPU from the connection's capabilities.
+     * One input, start to finish, on a worker thread: lint, and fix, diff or suppress when asked. What belongs
+     * on standard output (a diff, or fixed XML from standard input) is returned, not printed, so that the
+     * caller prints it in input order.
      */
-    private LintEnvironment addConnection(LintEnvironment environment, List<Input> inputs)
-            throws LibvirtConnection.LibvirtConnectionException {
+    private Processed process(Planned planned) {
+        LintSetup.Profile profile = planned.profile();
+        FileResult result = lint(profile.linter(), planned.input());
+        if (result.error().isPresent() || result.skipped()) {
+            return Processed.of(result, profile.threshold());
+        }
+        if (fix || diff) {
+            return applyFixes(profile, planned.input(), result);
+        }
+        if (addSuppressions != null) {
+            return suppressAll(profile, planned.input(), result);
+        }
+        return Processed.of(result, profile.threshold());
+    }
+
+    /**
+     * Adds the connection's defined domains to the inputs and returns the host CPU its capabilities describe,
+     * for the files whose configuration gives no host facts.
+     */
+    private Optional<HostCpu> addConnection(List<Input> inputs) throws LibvirtConnection.LibvirtConnectionException {
         try (LibvirtConnection connection = LibvirtConnection.open(connect)) {
             for (LibvirtConnection.DefinedDomain domain : connection.definedDomains()) {
                 inputs.add(new Input.LibvirtDomain(connect + "#" + domain.name(), domain.inactiveXml()));
-            }
-            if (environment.hostFacts().isPresent()) {
-                return environment;
             }
             LibvirtConnection.HostCpu cpu = connection.hostCpu();
             Optional<String> vendorId = cpu.vendor().flatMap(vendor -> switch (vendor) {
@@ -238,31 +432,29 @@ public final class VirtLintCommand implements Callable<Integer> {
                 case INTEL -> Optional.of("GenuineIntel");
                 case OTHER -> cpu.vendorName();
             });
-            return new LintEnvironment(environment.stack(), new HostCpu(vendorId,
-                    cpu.physBits().map(OptionalInt::of).orElse(OptionalInt.empty())), Optional.empty());
+            return Optional.of(new HostCpu(vendorId, cpu.physBits().map(OptionalInt::of).orElse(OptionalInt.empty())));
         }
-    }
-
-    private record Processed(FileResult result, byte[] standardOutput, boolean changed, int fixed) {
     }
 
     /**
      * Fixes one file: splice, re-lint until nothing changes, then write (or print the diff). A fix that
      * does not converge, or a write that fails, leaves the file untouched and is reported as an error.
      */
-    private Processed applyFixes(FixApplier applier, Input input, FileResult result) {
-        boolean fixedToStandardOutput = fix && input instanceof Input.StandardInput && output == null;
+    private Processed applyFixes(LintSetup.Profile profile, Input input, FileResult result) {
+        FixApplier applier = profile.applier();
+        boolean fixedToStandardOutput = fix && input instanceof Input.StandardInput && fixOutput == null;
         if (result.findings().isEmpty()) {
             return new Processed(result, fixedToStandardOutput
-                    ? AtomicFileWriter.encode(result.source().orElseThrow()) : new byte[0], false, 0);
+                    ? AtomicFileWriter.encode(result.source().orElseThrow()) : new byte[0], false, 0, 0,
+                    profile.threshold());
         }
         SourceText original = result.source().orElseThrow();
         FixApplier.Outcome outcome = applier.apply(original, result);
         if (!outcome.converged()) {
-            return new Processed(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.INTERNAL,
+            return Processed.of(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.INTERNAL,
                     result.displayName(), 1, 1, "the fixes of " + String.join(", ", outcome.unconvergedRules())
                     + " did not converge after " + FixApplier.MAX_PASSES + " passes; nothing was written")),
-                    new byte[0], false, 0);
+                    profile.threshold());
         }
         int fixed = Math.max(0, result.findings().size() - outcome.result().findings().size());
         boolean changed = outcome.changed(original);
@@ -272,27 +464,77 @@ public final class VirtLintCommand implements Callable<Integer> {
                     .getBytes(StandardCharsets.UTF_8);
         }
         if (fix) {
-            byte[] bytes = AtomicFileWriter.encode(outcome.text());
             try {
-                if (output != null) {
-                    AtomicFileWriter.write(output, bytes);
-                } else if (fixedToStandardOutput) {
-                    standardOutput = bytes;
-                } else if (changed) {
-                    AtomicFileWriter.write(Path.of(result.displayName()), bytes);
-                }
+                standardOutput = write(input, result, outcome.text(), changed, standardOutput);
             } catch (IOException e) {
-                return new Processed(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.UNWRITABLE,
-                        result.displayName(), 1, 1, e.getMessage() + "; the file is unchanged")), new byte[0],
-                        false, 0);
+                return unwritable(result, e, profile);
             }
         }
-        return new Processed(outcome.result(), standardOutput, changed, changed ? fixed : 0);
+        return new Processed(outcome.result(), standardOutput, changed, changed ? fixed : 0, 0, profile.threshold());
+    }
+
+    /**
+     * Suppresses every finding of one file in its metadata, then re-lints it. VL900 findings are not
+     * suppressed: their fix (removing the unused suppression) is the answer to them.
+     */
+    private Processed suppressAll(LintSetup.Profile profile, Input input, FileResult result) {
+        SourceText original = result.source().orElseThrow();
+        Set<String> rules = new TreeSet<>();
+        for (Finding finding : result.findings()) {
+            if (!finding.rule().id().equals(Suppressions.UNUSED_SUPPRESSION)) {
+                rules.add(finding.rule().id());
+            }
+        }
+        Optional<TextEdit> edit;
+        try {
+            XmlDocument document = new SafeXmlLoader(maxFileSize).parse(original);
+            edit = SuppressionWriter.suppress(document, rules,
+                    Optional.of(addSuppressions).filter(reason -> !reason.isBlank()));
+        } catch (XmlLoadException e) {
+            return Processed.of(FileResult.failed(e), profile.threshold());
+        }
+        boolean stdin = input instanceof Input.StandardInput;
+        if (edit.isEmpty()) {
+            return new Processed(result, stdin ? AtomicFileWriter.encode(original) : new byte[0], false, 0, 0,
+                    profile.threshold());
+        }
+        String text = original.text();
+        SourceText suppressed = new SourceText(original.displayName(), text.substring(0, edit.get().start())
+                + edit.get().replacement() + text.substring(edit.get().end()), original.charset(),
+                original.hasByteOrderMark());
+        FileResult after = profile.linter().lint(suppressed);
+        byte[] standardOutput;
+        try {
+            standardOutput = write(input, result, suppressed, true, new byte[0]);
+        } catch (IOException e) {
+            return unwritable(result, e, profile);
+        }
+        int count = (int) result.findings().stream().filter(f -> rules.contains(f.rule().id())).count();
+        return new Processed(after, standardOutput, true, 0, count, profile.threshold());
+    }
+
+    /** Writes changed text where it belongs: --fix-output, standard output for standard input, or in place. */
+    private byte[] write(Input input, FileResult result, SourceText text, boolean changed, byte[] standardOutput)
+            throws IOException {
+        byte[] bytes = AtomicFileWriter.encode(text);
+        if (fixOutput != null) {
+            AtomicFileWriter.write(fixOutput, bytes);
+        } else if (input instanceof Input.StandardInput) {
+            return bytes;
+        } else if (changed) {
+            AtomicFileWriter.write(Path.of(result.displayName()), bytes);
+        }
+        return standardOutput;
+    }
+
+    private static Processed unwritable(FileResult result, IOException e, LintSetup.Profile profile) {
+        return Processed.of(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.UNWRITABLE,
+                result.displayName(), 1, 1, e.getMessage() + "; the file is unchanged")), profile.threshold());
     }
 
     private FileResult lint(Linter linter, Input input) {
         if (input instanceof Input.NamedFile file) {
-            return linter.lint(file.path(), true);
+            return linter.lint(file.path(), !skipNonDomain);
         }
         if (input instanceof Input.FoundFile file) {
             return linter.lint(file.path(), false);
@@ -307,13 +549,12 @@ public final class VirtLintCommand implements Callable<Integer> {
         return FileResult.failed(((Input.Unreadable) input).error());
     }
 
-    private boolean reachesThreshold(FileResult result) {
-        return failOn.threshold().map(threshold -> reaches(result, threshold)).orElse(false);
-    }
-
-    private static boolean reaches(FileResult result, Severity threshold) {
+    private static boolean reaches(FileResult result, Optional<Severity> threshold) {
+        if (threshold.isEmpty()) {
+            return false;
+        }
         for (Finding finding : result.findings()) {
-            if (finding.severity().atLeast(threshold)) {
+            if (finding.severity().atLeast(threshold.get())) {
                 return true;
             }
         }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
+import dev.virtlint.config.Suppressions;
 import dev.virtlint.domain.DomainBuilder;
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.platform.PlatformResolver;
@@ -95,6 +96,8 @@ public final class Linter {
         for (Rule rule : rules) {
             findings.addAll(rule.check(context));
         }
+        findings = ElementPaths.locate(domain.document(),
+                Suppressions.apply(domain.document(), findings, rules, context.notChecked()));
         findings.sort(BY_POSITION);
         return findings;
     }

@@ -12,9 +12,19 @@ public final class Summary {
     private int warnings;
     private int infos;
     private int fixed;
+    private int suppressed;
 
     public void addFixed(int count) {
         fixed += count;
+    }
+
+    /** Findings that were suppressed by writing a suppression for them into their file. */
+    public void addSuppressed(int count) {
+        suppressed += count;
+    }
+
+    public int suppressed() {
+        return suppressed;
     }
 
     public int fixed() {

@@ -70,6 +70,9 @@ public final class TextReporter implements Reporter {
         if (summary.fixed() > 0) {
             line.append("; fixed ").append(plural(summary.fixed(), "problem"));
         }
+        if (summary.suppressed() > 0) {
+            line.append("; suppressed ").append(plural(summary.suppressed(), "problem")).append(" in <metadata>");
+        }
         if (summary.failed() > 0) {
             line.append("; ").append(plural(summary.failed(), "file")).append(" could not be read");
         }

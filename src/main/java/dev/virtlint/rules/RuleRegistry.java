@@ -12,6 +12,7 @@ import dev.virtlint.rules.memory.PhysBitsTooLow;
 import dev.virtlint.rules.memory.QemuRefusesMemory;
 import dev.virtlint.rules.memory.RamInAmdHtHole;
 import dev.virtlint.rules.meta.ChecksSkipped;
+import dev.virtlint.rules.meta.UnusedSuppression;
 import dev.virtlint.rules.model.InvalidValue;
 import dev.virtlint.rules.qemu.QemuNamespaceUndeclared;
 
@@ -28,6 +29,7 @@ public final class RuleRegistry {
             new RamInAmdHtHole(),
             new PhysBitsExceedHost(),
             new QemuNamespaceUndeclared(),
+            new UnusedSuppression(),
             // Last: it reports what the rules above could not check.
             new ChecksSkipped());
 

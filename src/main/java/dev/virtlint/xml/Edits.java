@@ -125,6 +125,116 @@ public final class Edits {
         return TextEdit.insert(last.endTag().end(), source.lineSeparator() + indentationOf(source, last) + childXml);
     }
 
+    /**
+     * {@link #insertChild} for several lines of XML. {@code block} separates lines with {@code \n} and starts
+     * each line with one {@code \t} per level of nesting below the first; both become the file's line ending
+     * and indentation.
+     */
+    public static TextEdit insertChildBlock(SourceText source, XmlElement parent, String block, List<String> after) {
+        String childIndent = indentationOf(source, parent) + blockIndentUnit(source, parent);
+        return insertChild(source, parent, layOut(source, block, childIndent, blockIndentUnit(source, parent)), after);
+    }
+
+    /** {@link #appendChild} for several lines of XML, laid out as {@link #insertChildBlock} describes. */
+    public static TextEdit appendChildBlock(SourceText source, XmlElement parent, String block) {
+        String unit = blockIndentUnit(source, parent);
+        if (parent.isSelfClosing() || parent.children().isEmpty()) {
+            return insertChildBlock(source, parent, block, List.of());
+        }
+        XmlElement last = parent.children().get(parent.children().size() - 1);
+        String indent = indentationOf(source, last);
+        return TextEdit.insert(last.endTag().end(), source.lineSeparator() + indent + layOut(source, block, indent, unit));
+    }
+
+    /** Inserts several lines of XML right after {@code sibling}, at its indentation, laid out as {@link #insertChildBlock} describes. */
+    public static TextEdit insertAfter(SourceText source, XmlElement sibling, String block) {
+        XmlElement parent = sibling.parent().orElseThrow(() -> new IllegalArgumentException("the root has no siblings"));
+        String indent = indentationOf(source, sibling);
+        return TextEdit.insert(sibling.endTag().end(),
+                source.lineSeparator() + indent + layOut(source, block, indent, blockIndentUnit(source, parent)));
+    }
+
+    /**
+     * Removes an element. When nothing but whitespace shares its line, the whole line goes with it, so no
+     * blank line is left behind.
+     */
+    public static TextEdit removeElement(SourceText source, XmlElement element) {
+        String text = source.text();
+        int start = element.startTag().start();
+        int end = element.endTag().end();
+        int lineStart = start;
+        while (lineStart > 0 && (text.charAt(lineStart - 1) == ' ' || text.charAt(lineStart - 1) == '\t')) {
+            lineStart--;
+        }
+        int lineEnd = end;
+        while (lineEnd < text.length() && (text.charAt(lineEnd) == ' ' || text.charAt(lineEnd) == '\t')) {
+            lineEnd++;
+        }
+        boolean aloneOnLine = (lineStart == 0 || text.charAt(lineStart - 1) == '\n')
+                && (lineEnd == text.length() || text.charAt(lineEnd) == '\r' || text.charAt(lineEnd) == '\n');
+        if (!aloneOnLine) {
+            return new TextEdit(start, end, "");
+        }
+        if (text.startsWith("\r\n", lineEnd)) {
+            lineEnd += 2;
+        } else if (lineEnd < text.length()) {
+            lineEnd++;
+        }
+        return new TextEdit(lineStart, lineEnd, "");
+    }
+
+    /** The parent's own unit when its children show one, else the document's: a new child has nothing to copy. */
+    private static String blockIndentUnit(SourceText source, XmlElement parent) {
+        if (!parent.children().isEmpty()) {
+            return indentUnit(source, parent);
+        }
+        XmlElement root = parent;
+        while (root.parent().isPresent()) {
+            root = root.parent().get();
+        }
+        return indentUnit(source, root);
+    }
+
+    private static String layOut(SourceText source, String block, String indent, String unit) {
+        String[] lines = block.split("\n");
+        StringBuilder text = new StringBuilder(lines[0]);
+        for (int i = 1; i < lines.length; i++) {
+            int depth = 0;
+            while (depth < lines[i].length() && lines[i].charAt(depth) == '\t') {
+                depth++;
+            }
+            text.append(source.lineSeparator()).append(indent).append(unit.repeat(depth)).append(lines[i].substring(depth));
+        }
+        return text.toString();
+    }
+
+    /**
+     * Deletes {@code span}; when nothing but whitespace shares its lines, the whole lines go with it
+     * (terminator included), so that no blank line is left behind.
+     */
+    public static TextEdit deleteWithLine(SourceText source, Span span) {
+        String text = source.text();
+        int lineStart = span.start();
+        while (lineStart > 0 && (text.charAt(lineStart - 1) == ' ' || text.charAt(lineStart - 1) == '\t')) {
+            lineStart--;
+        }
+        int lineEnd = span.end();
+        while (lineEnd < text.length() && (text.charAt(lineEnd) == ' ' || text.charAt(lineEnd) == '\t')) {
+            lineEnd++;
+        }
+        boolean startsLine = lineStart == 0 || text.charAt(lineStart - 1) == '\n' || text.charAt(lineStart - 1) == '\r';
+        boolean endsLine = lineEnd == text.length() || text.charAt(lineEnd) == '\n' || text.charAt(lineEnd) == '\r';
+        if (!startsLine || !endsLine) {
+            return TextEdit.replace(span, "");
+        }
+        if (text.startsWith("\r\n", lineEnd)) {
+            lineEnd += 2;
+        } else if (lineEnd < text.length()) {
+            lineEnd++;
+        }
+        return new TextEdit(lineStart, lineEnd, "");
+    }
+
     private static boolean onOwnLine(SourceText source, XmlElement element) {
         int start = element.startTag().start();
         return source.positionOf(start).column() == indentationOf(source, element).length() + 1;

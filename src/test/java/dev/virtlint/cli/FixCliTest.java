@@ -62,10 +62,11 @@ class FixCliTest {
     void outputWritesElsewhereAndLeavesTheInput() throws IOException {
         Path file = write("vm.xml", BROKEN);
         Path out = dir.resolve("out.xml");
-        assertEquals(0, CliRun.run("--fix", "-o", out.toString(), file.toString()).exitCode());
+        assertEquals(0, CliRun.run("--fix", "--fix-output", out.toString(), file.toString()).exitCode());
         assertEquals(BROKEN, Files.readString(file));
         assertEquals(FIXED, Files.readString(out));
-        assertEquals(2, CliRun.run("-o", out.toString(), file.toString()).exitCode(), "-o needs --fix");
+        assertEquals(2, CliRun.run("--fix-output", out.toString(), file.toString()).exitCode(),
+                "--fix-output needs --fix");
     }
 
     @Test

@@ -1,0 +1,126 @@
+package dev.virtlint.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.virtlint.config.ConfigException;
+import dev.virtlint.config.ConfigResolver;
+import dev.virtlint.config.Settings;
+import dev.virtlint.fix.FixApplier;
+import dev.virtlint.lint.LintEnvironment;
+import dev.virtlint.lint.Linter;
+import dev.virtlint.platform.HostCpu;
+import dev.virtlint.rules.Rule;
+import dev.virtlint.rules.RuleRegistry;
+import dev.virtlint.rules.Severity;
+import dev.virtlint.xml.SafeXmlLoader;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.TypeConversionException;
+
+/**
+ * Turns configuration plus command line into what linting one file needs. Each input's settings come from
+ * its configuration file (see {@link ConfigResolver}); an option given on the command line wins over the
+ * same key in the file. Files with the same effective settings share one {@link Profile}, so a directory
+ * of a thousand domains under one configuration reads its host facts once.
+ */
+final class LintSetup {
+    /** What one set of settings means for linting: the linter, the fixer and the exit threshold. */
+    record Profile(Linter linter, FixApplier applier, Optional<Severity> threshold, List<Rule> rules) {
+    }
+
+    /** Options of the command that, when given, win over the configuration. */
+    record CommandLineSettings(Optional<FailOn> failOn, Optional<Boolean> unsafeFixes, Optional<List<String>> select,
+                               Optional<List<String>> ignore) {
+    }
+
+    private final ConfigResolver resolver;
+    private final CommandSpec targetOptions;
+    private final ParseResult parsed;
+    private final CommandLineSettings commandLine;
+    private final long maxFileSize;
+    private final Consumer<String> warn;
+    private final Optional<HostCpu> connectionCpu;
+    private final Map<Settings, Profile> profiles = new HashMap<>();
+
+    LintSetup(ConfigResolver resolver, CommandSpec targetOptions, ParseResult parsed, CommandLineSettings commandLine,
+              long maxFileSize, Consumer<String> warn, Optional<HostCpu> connectionCpu) {
+        this.resolver = resolver;
+        this.targetOptions = targetOptions;
+        this.parsed = parsed;
+        this.commandLine = commandLine;
+        this.maxFileSize = maxFileSize;
+        this.warn = warn;
+        this.connectionCpu = connectionCpu;
+    }
+
+    /** The resolver {@code --config} and {@code --isolated} ask for; discovery stops at $HOME. */
+    static ConfigResolver resolver(Path configFile, boolean isolated) throws ConfigException {
+        if (isolated) {
+            return ConfigResolver.isolated();
+        }
+        if (configFile != null) {
+            return ConfigResolver.explicit(configFile);
+        }
+        String home = System.getenv("HOME");
+        return ConfigResolver.discovering(Path.of(home == null || home.isEmpty() ? System.getProperty("user.home")
+                : home));
+    }
+
+    /**
+     * The settings for an input at {@code location} (a file, or for standard input and libvirt domains a
+     * name in the working directory), with the command line's options applied over them.
+     */
+    Settings settingsFor(Path location) throws ConfigException {
+        Settings settings = resolver.settingsFor(location);
+        return settings.overriddenBy(new Settings(commandLine.select(), commandLine.ignore(), Map.of(),
+                commandLine.failOn().map(FailOn::name), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), commandLine.unsafeFixes()));
+    }
+
+    /** The profile for these settings, built on first use. Throws for a host root that cannot be read. */
+    Profile profile(Settings settings) throws TypeConversionException {
+        Profile existing = profiles.get(settings);
+        if (existing != null) {
+            return existing;
+        }
+        LintEnvironment environment = targetFor(settings).environment(warn);
+        if (environment.hostFacts().isEmpty() && connectionCpu.isPresent()) {
+            environment = new LintEnvironment(environment.stack(), connectionCpu.get(), Optional.empty());
+        }
+        List<Rule> rules = settings.ruleSelection().apply(RuleRegistry.all());
+        Linter linter = new Linter(new SafeXmlLoader(maxFileSize), rules, environment);
+        Profile profile = new Profile(linter, new FixApplier(linter, settings.unsafeFixes().orElse(false)),
+                FailOn.valueOf(settings.failOn().orElse(FailOn.error.name())).threshold(), rules);
+        profiles.put(settings, profile);
+        return profile;
+    }
+
+    /**
+     * The command's target options with the configuration's values filled in where the command line left them
+     * out. The copy goes through picocli's model so that every target option is carried over, whichever exist.
+     */
+    private TargetOptions targetFor(Settings settings) {
+        TargetOptions copy = new TargetOptions();
+        CommandSpec copySpec = CommandSpec.forAnnotatedObject(copy);
+        for (OptionSpec option : targetOptions.options()) {
+            copySpec.findOption(option.longestName()).setValue(option.getValue());
+        }
+        fillIn(copySpec, "--qemu-version", settings.qemuVersion());
+        fillIn(copySpec, "--libvirt-version", settings.libvirtVersion());
+        fillIn(copySpec, "--ovmf-version", settings.ovmfVersion());
+        fillIn(copySpec, "--host-root", settings.hostRoot());
+        return copy;
+    }
+
+    private void fillIn(CommandSpec spec, String option, Optional<?> configured) {
+        if (configured.isPresent() && !parsed.hasMatchedOption(option)) {
+            spec.findOption(option).setValue(configured.get());
+        }
+    }
+}

@@ -1,0 +1,298 @@
+package dev.virtlint.report.svg;
+
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+
+import dev.virtlint.domain.MemorySize;
+import dev.virtlint.platform.AddressMap;
+import dev.virtlint.platform.MachineType;
+import dev.virtlint.platform.Platform;
+import dev.virtlint.platform.Region;
+import dev.virtlint.platform.StartError;
+
+/**
+ * Draws the guest physical address map the way people sketch it: addresses growing upwards, each range a
+ * labelled box with its addresses and size, problems in red. The axis is broken: every range gets a height
+ * that grows with the logarithm of its size, and address space nothing uses shrinks to a zigzag with its
+ * size written beside it, so a 12 GiB hole stays visible next to a terabyte of hotplug space. Markup comes
+ * from the templates beside this class.
+ */
+public final class AddressMapSvg {
+    private static final BigInteger FOUR_GIB = BigInteger.ONE.shiftLeft(32);
+    private static final BigInteger MASK_64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
+    private static final int WIDTH = 1100;
+    private static final int TOP = 80;
+    private static final int AXIS_X = 170;
+    private static final int BAND_X = 180;
+    private static final int LANE_WIDTH = 150;
+    private static final int GAP_HEIGHT = 30;
+    private static final int NOTE_LINE = 18;
+
+    private static final Template DOCUMENT = Template.load("map.svg");
+    private static final Template BAND = Template.load("band.svg");
+    private static final Template GAP = Template.load("gap.svg");
+    private static final Template TICK = Template.load("tick.svg");
+    private static final Template LIMIT = Template.load("limit.svg");
+    private static final Template NOTE = Template.load("note.svg");
+    private static final Template PAGE = Template.load("map.html");
+    private static final Template ROW = Template.load("row.html");
+
+    private AddressMapSvg() {
+    }
+
+    /**
+     * One range to draw. {@code kind} picks the colour: ram, hotplug, pci, reserved, firmware or bar; a
+     * {@code problem} is drawn in red whatever its kind.
+     */
+    public record Band(String name, long start, long endInclusive, String kind, String note, boolean problem) {
+        BigInteger first() {
+            return unsigned(start);
+        }
+
+        BigInteger end() {
+            return unsigned(endInclusive).add(BigInteger.ONE);
+        }
+
+        long size() {
+            return endInclusive - start + 1;
+        }
+    }
+
+    /**
+     * What the picture shows: a title, the ranges, the highest address the vCPU can reach (when known) and
+     * lines of text under the map, problems first.
+     */
+    public record Picture(String title, String subtitle, List<Band> bands, Optional<Long> addressLimit,
+                          String limitLabel, boolean limitExceeded, List<String> problems, List<String> notes) {
+        public Picture {
+            bands = List.copyOf(bands);
+            problems = List.copyOf(problems);
+            notes = List.copyOf(notes);
+        }
+    }
+
+    /** The picture of QEMU's layout for a domain whose address map is known. */
+    public static Picture of(Platform platform) {
+        AddressMap map = platform.addressMap().orElseThrow();
+        List<Region> inHtHole = platform.vendorIsAmd() ? map.regionsOverlappingAmdHtHole() : List.of();
+        List<Band> bands = new ArrayList<>();
+        for (Region region : map.regions()) {
+            boolean beyondLimit = Long.compareUnsigned(region.endInclusive(), map.physAddressLimit()) > 0;
+            boolean inHole = inHtHole.contains(region) || (region.name().equals(Region.AMD_HT_HOLE) && !inHtHole.isEmpty());
+            bands.add(new Band(region.name(), region.start(), region.endInclusive(), kindOf(region.name()),
+                    region.note(), beyondLimit || inHole));
+        }
+        List<String> problems = new ArrayList<>();
+        for (StartError error : map.errors()) {
+            problems.add("QEMU will not start: " + error.message());
+        }
+        for (Region region : inHtHole) {
+            problems.add(region.name() + " overlaps AMD's HyperTransport range 0xfd00000000-0xffffffffff: VFIO cannot"
+                    + " map guest memory there");
+        }
+        MachineType machine = platform.machine().orElseThrow();
+        String vendor = platform.vendor().value().map(AddressMapSvg::vendorName).orElse("unknown vendor");
+        String title = "Guest physical address map: " + machine.concreteName() + " on QEMU " + platform.qemu().version()
+                + " (" + platform.accel().label() + ")";
+        String subtitle = vendor + " vCPU, " + map.physBits() + " physical address bits (" + platform.physBits().source()
+                + ")";
+        List<String> notes = new ArrayList<>();
+        notes.add("highest address used 0x" + Long.toHexString(map.maxUsedGpa()) + ": needs " + map.requiredPhysBits()
+                + " phys-bits, the vCPU has " + map.physBits());
+        notes.add(map.qemuWillStart() ? "QEMU starts with this layout" : "QEMU does not start with this layout");
+        return new Picture(title, subtitle, bands, Optional.of(map.physAddressLimit()),
+                "phys-bits limit: the vCPU reaches up to 0x" + Long.toHexString(map.physAddressLimit()) + " ("
+                        + map.physBits() + " bits)", map.exceedsPhysBits(), problems, notes);
+    }
+
+    private static String kindOf(String regionName) {
+        return switch (regionName) {
+            case Region.RAM_BELOW_4G, Region.RAM_ABOVE_4G -> "ram";
+            case Region.DEVICE_MEMORY -> "hotplug";
+            case Region.PCI_HOLE64 -> "pci";
+            default -> "reserved";
+        };
+    }
+
+    private static String vendorName(String vendorId) {
+        return switch (vendorId) {
+            case "AuthenticAMD" -> "AMD";
+            case "GenuineIntel" -> "Intel";
+            default -> vendorId;
+        };
+    }
+
+    /** One stretch of the axis between two consecutive boundaries, and where it is drawn. */
+    private record Stretch(BigInteger start, BigInteger end, boolean used, int bottom, int top) {
+    }
+
+    public static String svg(Picture picture) {
+        TreeSet<BigInteger> boundaries = new TreeSet<>();
+        boundaries.add(BigInteger.ZERO);
+        for (Band band : picture.bands()) {
+            boundaries.add(band.first());
+            boundaries.add(band.end());
+        }
+        BigInteger highestUsed = boundaries.last();
+        if (highestUsed.compareTo(FOUR_GIB) > 0) {
+            boundaries.add(FOUR_GIB);
+        }
+        Optional<BigInteger> limitEnd = picture.addressLimit().map(limit -> unsigned(limit).add(BigInteger.ONE));
+        limitEnd.ifPresent(boundaries::add);
+
+        List<BigInteger> points = new ArrayList<>(boundaries);
+        List<Stretch> stretches = new ArrayList<>();
+        int drawn = 0;
+        for (int i = 0; i + 1 < points.size(); i++) {
+            BigInteger start = points.get(i);
+            BigInteger end = points.get(i + 1);
+            boolean used = picture.bands().stream()
+                    .anyMatch(band -> band.first().compareTo(end) < 0 && band.end().compareTo(start) > 0);
+            int height = used ? heightOf(end.subtract(start)) : GAP_HEIGHT;
+            stretches.add(new Stretch(start, end, used, drawn, drawn + height));
+            drawn += height;
+        }
+        int lanes = assignLanes(picture.bands()).stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        int mapBottom = TOP + drawn;
+        int height = mapBottom + 30 + NOTE_LINE * (picture.problems().size() + picture.notes().size()) + 20;
+        int labelX = BAND_X + lanes * LANE_WIDTH + 16;
+
+        StringBuilder ticks = new StringBuilder();
+        for (BigInteger point : points) {
+            int y = mapBottom - yOf(stretches, point);
+            ticks.append(TICK.render(Map.of("x1", AXIS_X - 6, "x2", BAND_X + lanes * LANE_WIDTH, "y", y,
+                    "textX", AXIS_X - 10, "textY", y + 4, "address", "0x" + point.toString(16))));
+        }
+        StringBuilder gaps = new StringBuilder();
+        for (Stretch stretch : stretches) {
+            if (stretch.used()) {
+                continue;
+            }
+            int yMid = mapBottom - (stretch.bottom() + stretch.top()) / 2;
+            gaps.append(GAP.render(Map.of("x1", BAND_X, "x2", BAND_X + lanes * LANE_WIDTH, "yMid", yMid,
+                    "labelX", labelX, "textY", yMid + 4, "label", gapLabel(stretch, limitEnd))));
+        }
+        List<Integer> laneOf = assignLanes(picture.bands());
+        StringBuilder bands = new StringBuilder();
+        for (int i = 0; i < picture.bands().size(); i++) {
+            Band band = picture.bands().get(i);
+            int bottom = mapBottom - yOf(stretches, band.first());
+            int top = mapBottom - yOf(stretches, band.end());
+            int middle = (top + bottom) / 2;
+            Map<String, Object> values = new LinkedHashMap<>();
+            values.put("name", band.name());
+            values.put("kind", band.problem() ? "problem" : band.kind());
+            values.put("x", BAND_X + laneOf.get(i) * LANE_WIDTH);
+            values.put("y", top);
+            values.put("width", LANE_WIDTH - 10);
+            values.put("height", Math.max(1, bottom - top));
+            values.put("labelX", labelX);
+            values.put("nameY", middle - 2);
+            values.put("detailY", middle + 12);
+            values.put("problemText", band.problem() ? " problem-text" : "");
+            values.put("size", MemorySize.format(band.size()));
+            values.put("range", "0x" + Long.toHexString(band.start()) + "–0x" + Long.toHexString(band.endInclusive()));
+            values.put("note", band.note());
+            bands.append(BAND.render(values));
+        }
+        String limit = limitEnd.map(end -> {
+            int y = mapBottom - yOf(stretches, end);
+            return LIMIT.render(Map.of("class", picture.limitExceeded() ? "limit" : "limit-ok", "x1", BAND_X,
+                    "x2", WIDTH - 20, "y", y, "textX", labelX, "textY", y - 5,
+                    "textClass", picture.limitExceeded() ? "detail problem-text" : "detail",
+                    "label", picture.limitLabel()));
+        }).orElse("");
+        StringBuilder notes = new StringBuilder();
+        int y = mapBottom + 36;
+        for (String problem : picture.problems()) {
+            notes.append(NOTE.render(Map.of("class", "problem-text", "y", y, "text", problem)));
+            y += NOTE_LINE;
+        }
+        for (String note : picture.notes()) {
+            notes.append(NOTE.render(Map.of("class", "detail", "y", y, "text", note)));
+            y += NOTE_LINE;
+        }
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("width", WIDTH);
+        document.put("height", height);
+        document.put("title", picture.title());
+        document.put("subtitle", picture.subtitle());
+        document.put("ticks", ticks);
+        document.put("gaps", gaps);
+        document.put("bands", bands);
+        document.put("limit", limit);
+        document.put("notes", notes);
+        return DOCUMENT.render(document);
+    }
+
+    /** The SVG in a page, with the same ranges as a table underneath for copying addresses. */
+    public static String html(Picture picture) {
+        StringBuilder rows = new StringBuilder();
+        for (Band band : picture.bands()) {
+            rows.append(ROW.render(Map.of("class", band.problem() ? "problem" : "", "name", band.name(),
+                    "start", "0x" + Long.toHexString(band.start()), "end", "0x" + Long.toHexString(band.endInclusive()),
+                    "size", MemorySize.format(band.size()), "note", band.note())));
+        }
+        return PAGE.render(Map.of("title", picture.title(), "svg", svg(picture), "rows", rows));
+    }
+
+    /** 34 px for up to 128 MiB, 10 px more for each doubling: 2 GiB is 74 px, 1 TiB 164 px. */
+    private static int heightOf(BigInteger size) {
+        double units = size.doubleValue() / (128.0 * 1024 * 1024);
+        return 34 + (int) Math.round(10 * Math.max(0, Math.log(units) / Math.log(2)));
+    }
+
+    /** Distance from the bottom of the map to an address that is one of the boundaries. */
+    private static int yOf(List<Stretch> stretches, BigInteger address) {
+        for (Stretch stretch : stretches) {
+            if (stretch.start().equals(address)) {
+                return stretch.bottom();
+            }
+        }
+        return stretches.isEmpty() ? 0 : stretches.get(stretches.size() - 1).top();
+    }
+
+    private static String gapLabel(Stretch stretch, Optional<BigInteger> limitEnd) {
+        String size = MemorySize.format(stretch.end().subtract(stretch.start()).min(MASK_64).longValue());
+        if (stretch.end().equals(FOUR_GIB)) {
+            return size + " below 4 GiB: 32-bit PCI hole, LAPIC, IOAPIC and firmware";
+        }
+        if (limitEnd.isPresent() && stretch.end().equals(limitEnd.get())) {
+            return size + " reachable but unused, up to the phys-bits limit";
+        }
+        return size + " unused";
+    }
+
+    /** Side-by-side columns for ranges that overlap (say RAM inside the HyperTransport hole); 0 for most. */
+    private static List<Integer> assignLanes(List<Band> bands) {
+        List<Integer> lanes = new ArrayList<>();
+        for (int i = 0; i < bands.size(); i++) {
+            int lane = 0;
+            boolean clash = true;
+            while (clash) {
+                clash = false;
+                for (int j = 0; j < i; j++) {
+                    Band other = bands.get(j);
+                    Band band = bands.get(i);
+                    if (lanes.get(j) == lane && other.first().compareTo(band.end()) < 0
+                            && other.end().compareTo(band.first()) > 0) {
+                        clash = true;
+                        lane++;
+                        break;
+                    }
+                }
+            }
+            lanes.add(lane);
+        }
+        return lanes;
+    }
+
+    private static BigInteger unsigned(long value) {
+        return BigInteger.valueOf(value).and(MASK_64);
+    }
+}
