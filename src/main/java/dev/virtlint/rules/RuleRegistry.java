@@ -3,6 +3,11 @@ package dev.virtlint.rules;
 import java.util.List;
 import java.util.Optional;
 
+import dev.virtlint.rules.gpu.GpuFunctionsSplit;
+import dev.virtlint.rules.gpu.GpuRootPortHotplug;
+import dev.virtlint.rules.gpu.LaptopDgpu;
+import dev.virtlint.rules.gpu.NvidiaHypervisorVisible;
+import dev.virtlint.rules.gpu.UnstableDeviceAlias;
 import dev.virtlint.rules.machine.DeprecatedMachineType;
 import dev.virtlint.rules.machine.UnknownMachineType;
 import dev.virtlint.rules.machine.UnpinnedMachineType;
@@ -14,6 +19,8 @@ import dev.virtlint.rules.memory.RamInAmdHtHole;
 import dev.virtlint.rules.meta.ChecksSkipped;
 import dev.virtlint.rules.meta.UnusedSuppression;
 import dev.virtlint.rules.model.InvalidValue;
+import dev.virtlint.rules.qemu.QemuArgHasNativeElement;
+import dev.virtlint.rules.qemu.QemuArgMalformed;
 import dev.virtlint.rules.qemu.QemuNamespaceUndeclared;
 
 /** Every rule, in ID order. Adding a rule is one line here plus its class, doc and fixtures. */
@@ -28,7 +35,14 @@ public final class RuleRegistry {
             new Amd1TbRelocation(),
             new RamInAmdHtHole(),
             new PhysBitsExceedHost(),
+            new GpuRootPortHotplug(),
+            new NvidiaHypervisorVisible(),
+            new GpuFunctionsSplit(),
+            new UnstableDeviceAlias(),
+            new LaptopDgpu(),
             new QemuNamespaceUndeclared(),
+            new QemuArgHasNativeElement(),
+            new QemuArgMalformed(),
             new UnusedSuppression(),
             // Last: it reports what the rules above could not check.
             new ChecksSkipped());

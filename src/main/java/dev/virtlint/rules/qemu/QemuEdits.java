@@ -1,0 +1,169 @@
+package dev.virtlint.rules.qemu;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.virtlint.domain.DomainDef;
+import dev.virtlint.domain.QemuArg;
+import dev.virtlint.domain.QemuBlock;
+import dev.virtlint.domain.QemuDeviceOverride;
+import dev.virtlint.xml.Edits;
+import dev.virtlint.xml.SourceText;
+import dev.virtlint.xml.TextEdit;
+import dev.virtlint.xml.XmlElement;
+
+/**
+ * Edits on libvirt's QEMU namespace blocks that keep a file the way its author would: the prefix the file
+ * already binds to the namespace (or {@code qemu}, declared on the root), one {@code qemu:override} extended
+ * rather than a second one added, new blocks as the last children of {@code <domain>}, and no empty
+ * {@code qemu:commandline} left behind.
+ */
+public final class QemuEdits {
+    private static final String DEFAULT_PREFIX = "qemu";
+
+    /** One {@code <qemu:property name type value/>}; types are libvirt's: string, signed, unsigned, bool. */
+    public record Property(String name, String type, String value) {
+    }
+
+    private QemuEdits() {
+    }
+
+    /**
+     * Edits that set {@code properties} on the frontend of the device QEMU knows as {@code alias} and drop
+     * {@code argsToRemove}; empty when the file binds the {@code qemu} prefix to some other namespace (VL501's
+     * case, to be fixed first).
+     */
+    public static Optional<List<TextEdit>> overrideProperties(DomainDef domain, String alias, List<Property> properties,
+                                                              List<QemuArg> argsToRemove) {
+        Optional<Namespace> namespace = namespace(domain);
+        if (namespace.isEmpty()) {
+            return Optional.empty();
+        }
+        String prefix = namespace.get().prefix();
+        SourceText source = domain.document().source();
+        char quote = Edits.quoteOf(domain.document());
+        List<String> propertyLines = properties.stream().map(p -> "<" + prefix + ":property name=" + quoted(p.name(), quote)
+                + " type=" + quoted(p.type(), quote) + " value=" + quoted(p.value(), quote) + "/>").toList();
+        String frontend = "<" + prefix + ":frontend>\n" + tabbed(propertyLines, 1) + "\n</" + prefix + ":frontend>";
+        String device = "<" + prefix + ":device alias=" + quoted(alias, quote) + ">\n" + tabbed(List.of(frontend), 1)
+                + "\n</" + prefix + ":device>";
+
+        List<TextEdit> edits = new ArrayList<>();
+        namespace.get().declaration().ifPresent(edits::add);
+        Optional<QemuBlock> override = domain.qemuBlocks().stream()
+                .filter(block -> block.kind() == QemuBlock.Kind.OVERRIDE && block.isHonoured())
+                .findFirst();
+        if (override.isPresent()) {
+            Optional<QemuDeviceOverride> existing = override.get().devices().stream()
+                    .filter(d -> d.alias().equals(alias))
+                    .findFirst();
+            if (existing.isEmpty()) {
+                edits.add(Edits.appendChildBlock(source, override.get().element(), device));
+            } else {
+                Optional<XmlElement> existingFrontend = existing.get().element().children().stream()
+                        .filter(child -> child.localName().equals("frontend")
+                                && child.isInNamespace(DomainDef.QEMU_NAMESPACE))
+                        .findFirst();
+                edits.add(existingFrontend.isPresent()
+                        ? Edits.appendChildBlock(source, existingFrontend.get(), String.join("\n", propertyLines))
+                        : Edits.appendChildBlock(source, existing.get().element(), frontend));
+            }
+        } else {
+            String block = "<" + prefix + ":override>\n" + tabbed(List.of(device), 1) + "\n</" + prefix + ":override>";
+            List<XmlElement> rootChildren = domain.root().children();
+            XmlElement last = rootChildren.get(rootChildren.size() - 1);
+            // The block that loses its last argument disappears; the override takes its place at the end.
+            if (emptiedBlocks(domain, argsToRemove).contains(last) && rootChildren.size() > 1) {
+                edits.add(Edits.insertAfter(source, rootChildren.get(rootChildren.size() - 2), block));
+            } else {
+                edits.add(Edits.appendChildBlock(source, domain.root(), block));
+            }
+        }
+        edits.addAll(removeArgs(domain, argsToRemove));
+        return Optional.of(edits);
+    }
+
+    /** Removes arguments; a {@code qemu:commandline} left with nothing in it goes as a whole. */
+    public static List<TextEdit> removeArgs(DomainDef domain, List<QemuArg> args) {
+        SourceText source = domain.document().source();
+        Set<XmlElement> emptied = emptiedBlocks(domain, args);
+        List<TextEdit> edits = new ArrayList<>();
+        emptied.forEach(block -> edits.add(Edits.removeElement(source, block)));
+        Set<XmlElement> claimed = new HashSet<>();
+        for (QemuArg arg : args) {
+            Optional<XmlElement> block = arg.element().parent();
+            if (block.filter(emptied::contains).isEmpty()) {
+                edits.add(Edits.removeElement(source, arg.element()));
+                // Rewriting the block's start tag as it is makes two fixes that thin out the same block overlap, so
+                // they run in separate passes and the second sees whether it takes the block's last argument.
+                if (block.isPresent() && claimed.add(block.get())) {
+                    edits.add(TextEdit.replace(block.get().startTag(), source.text().substring(
+                            block.get().startTag().start(), block.get().startTag().end())));
+                }
+            }
+        }
+        return edits;
+    }
+
+    /**
+     * Inserts {@code <P:arg value='...'/>} elements right after {@code anchor}, one per value, in the prefix and
+     * quotes of the anchor.
+     */
+    public static TextEdit insertArgsAfter(DomainDef domain, QemuArg anchor, List<String> values) {
+        XmlElement element = anchor.element();
+        char quote = element.attribute("value").map(a -> a.quote()).orElse(Edits.quoteOf(domain.document()));
+        List<String> lines = values.stream()
+                .map(value -> "<" + element.qualifiedName() + " value=" + quoted(value, quote) + "/>")
+                .toList();
+        return Edits.insertAfter(domain.document().source(), element, String.join("\n", lines));
+    }
+
+    private static Set<XmlElement> emptiedBlocks(DomainDef domain, List<QemuArg> args) {
+        Set<XmlElement> removed = new HashSet<>();
+        args.forEach(arg -> removed.add(arg.element()));
+        Set<XmlElement> emptied = new HashSet<>();
+        for (QemuBlock block : domain.qemuBlocks()) {
+            if (block.kind() == QemuBlock.Kind.COMMANDLINE && !block.element().children().isEmpty()
+                    && removed.containsAll(block.element().children())) {
+                emptied.add(block.element());
+            }
+        }
+        return emptied;
+    }
+
+    private record Namespace(String prefix, Optional<TextEdit> declaration) {
+    }
+
+    private static Optional<Namespace> namespace(DomainDef domain) {
+        Map<String, String> declared = domain.document().rootNamespaceDeclarations();
+        for (Map.Entry<String, String> entry : declared.entrySet()) {
+            if (entry.getValue().equals(DomainDef.QEMU_NAMESPACE) && !entry.getKey().isEmpty()) {
+                return Optional.of(new Namespace(entry.getKey(), Optional.empty()));
+            }
+        }
+        if (declared.containsKey(DEFAULT_PREFIX)) {
+            return Optional.empty();
+        }
+        return Optional.of(new Namespace(DEFAULT_PREFIX, Optional.of(Edits.addAttribute(domain.document(),
+                domain.root(), "xmlns:" + DEFAULT_PREFIX, DomainDef.QEMU_NAMESPACE))));
+    }
+
+    private static String quoted(String value, char quote) {
+        return quote + Edits.escapeAttribute(value, quote) + quote;
+    }
+
+    /** Indents every line of each block by {@code depth} levels, in {@link Edits#insertChildBlock}'s notation. */
+    private static String tabbed(List<String> blocks, int depth) {
+        List<String> lines = new ArrayList<>();
+        for (String block : blocks) {
+            for (String line : block.split("\n")) {
+                lines.add("\t".repeat(depth) + line);
+            }
+        }
+        return String.join("\n", lines);
+    }
+}
