@@ -8,8 +8,10 @@ import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.MemorySize;
 import dev.virtlint.domain.Sized;
 import dev.virtlint.platform.Accel;
+import dev.virtlint.domain.QemuArg;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.rules.Fix;
+import dev.virtlint.rules.qemu.QemuEdits;
 import dev.virtlint.xml.Edits;
 import dev.virtlint.xml.TextEdit;
 import dev.virtlint.xml.XmlElement;
@@ -29,12 +31,12 @@ final class MemoryFixes {
      * libvirt before 8.7 has no element. Safe only when the width is known to fit the host (or under TCG).
      */
     static Optional<Fix> setPhysBits(DomainDef domain, Platform platform, int bits, String why) {
-        if (!platform.stack().libvirtAtLeast(MAXPHYSADDR_SINCE[0], MAXPHYSADDR_SINCE[1])) {
-            return Optional.empty();
-        }
         Optional<Cpu> cpu = domain.cpu();
         if (platform.accel() == Accel.KVM && cpu.map(Cpu::isHostPassthrough).orElse(false)) {
             return Optional.empty();
+        }
+        if (!platform.stack().libvirtAtLeast(MAXPHYSADDR_SINCE[0], MAXPHYSADDR_SINCE[1])) {
+            return physBitsGlobal(domain, platform, bits, why);
         }
         String element = "<maxphysaddr mode=" + quoted(domain, "emulate") + " bits=" + quoted(domain,
                 String.valueOf(bits)) + "/>";
@@ -55,6 +57,35 @@ final class MemoryFixes {
         String description = "set <maxphysaddr mode='emulate' bits='" + bits + "'/> " + why;
         return Optional.of(fitsHost ? Fix.safe(description, List.of(edit)) : Fix.unsafe(description
                 + " (check that the host has at least " + bits + " physical address bits)", List.of(edit)));
+    }
+
+    /**
+     * Before libvirt 8.7 there is no element for phys-bits; QEMU's {@code -global <model>-x86_64-cpu.phys-bits=N}
+     * through {@code qemu:commandline} sets it for the model the domain uses (an existing one is updated).
+     */
+    private static Optional<Fix> physBitsGlobal(DomainDef domain, Platform platform, int bits, String why) {
+        Optional<String> model = platform.inputs().cpuModel();
+        if (model.isEmpty()) {
+            return Optional.empty();
+        }
+        String key = model.get() + "-x86_64-cpu.phys-bits=";
+        String value = key + bits;
+        List<QemuArg> args = domain.honouredQemuArgs();
+        Optional<List<TextEdit>> edits = Optional.empty();
+        for (int i = 0; i + 1 < args.size(); i++) {
+            if (args.get(i).value().equals("-global") && args.get(i + 1).value().startsWith(key)) {
+                edits = Optional.of(List.of(QemuEdits.replaceArgValue(args.get(i + 1), value)));
+            }
+        }
+        if (edits.isEmpty()) {
+            edits = QemuEdits.appendArgs(domain, List.of("-global", value));
+        }
+        boolean fitsHost = platform.accel() == Accel.TCG
+                || platform.hostPhysBits().map(host -> bits <= host).orElse(false);
+        String description = "pass -global " + value + " through qemu:commandline (libvirt "
+                + platform.stack().libvirt() + " has no <maxphysaddr>) " + why;
+        return edits.map(list -> fitsHost ? Fix.safe(description, list) : Fix.unsafe(description
+                + " (check that the host has at least " + bits + " physical address bits)", list));
     }
 
     /** Lowers {@code <maxMemory>} to {@code bytes}, in the element's own unit when exact, else in MiB. */

@@ -122,6 +122,42 @@ public final class QemuEdits {
         return Edits.insertAfter(domain.document().source(), element, String.join("\n", lines));
     }
 
+    /**
+     * Appends arguments to the domain's {@code qemu:commandline}, or adds one as the last child of
+     * {@code <domain>} (declaring the namespace when needed); empty when the file binds the {@code qemu}
+     * prefix to some other namespace (VL501's case, to be fixed first).
+     */
+    public static Optional<List<TextEdit>> appendArgs(DomainDef domain, List<String> values) {
+        Optional<Namespace> namespace = namespace(domain);
+        if (namespace.isEmpty()) {
+            return Optional.empty();
+        }
+        String prefix = namespace.get().prefix();
+        char quote = Edits.quoteOf(domain.document());
+        List<String> lines = values.stream()
+                .map(value -> "<" + prefix + ":arg value=" + quoted(value, quote) + "/>")
+                .toList();
+        SourceText source = domain.document().source();
+        List<TextEdit> edits = new ArrayList<>();
+        namespace.get().declaration().ifPresent(edits::add);
+        Optional<QemuBlock> commandline = domain.qemuBlocks().stream()
+                .filter(block -> block.kind() == QemuBlock.Kind.COMMANDLINE && block.isHonoured())
+                .findFirst();
+        if (commandline.isPresent()) {
+            edits.add(Edits.appendChildBlock(source, commandline.get().element(), String.join("\n", lines)));
+        } else {
+            edits.add(Edits.appendChildBlock(source, domain.root(), "<" + prefix + ":commandline>\n"
+                    + tabbed(lines, 1) + "\n</" + prefix + ":commandline>"));
+        }
+        return Optional.of(edits);
+    }
+
+    /** Replaces the value of an existing argument, in its own quotes. */
+    public static TextEdit replaceArgValue(QemuArg arg, String value) {
+        var attribute = arg.element().attribute("value").orElseThrow();
+        return TextEdit.replace(attribute.valueSpan(), Edits.escapeAttribute(value, attribute.quote()));
+    }
+
     private static Set<XmlElement> emptiedBlocks(DomainDef domain, List<QemuArg> args) {
         Set<XmlElement> removed = new HashSet<>();
         args.forEach(arg -> removed.add(arg.element()));
