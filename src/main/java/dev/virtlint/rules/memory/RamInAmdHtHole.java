@@ -52,8 +52,8 @@ public final class RamInAmdHtHole implements Rule {
                 : "the vCPU is not AMD (" + platform.vendor().source() + "), so QEMU does not relocate";
         String message = "on this AMD host, " + String.join(" and ", inHole) + " overlaps the HyperTransport hole"
                 + " 0xfd00000000-0xffffffffff, which the host IOMMU reserves: " + why + ". VFIO cannot map guest"
-                + " memory there, so the domain fails to start with the GPU attached (VFIO_MAP_DMA fails with -22, Invalid"
-                + " argument)). Use machine type pc-q35-7.1 or newer (RHEL: pc-q35-rhel9.2.0) with an AMD vCPU, or"
+                + " memory there, so the domain fails to start with the GPU attached (VFIO_MAP_DMA fails with -22,"
+                + " Invalid argument). Use machine type pc-q35-7.1 or newer (RHEL: pc-q35-rhel9.2.0) with an AMD vCPU, or"
                 + " less memory";
         return List.of(context.finding(this, MemoryAnchors.anchor(context.domain()), message)
                 .data("regions", String.join(", ", inHole))
