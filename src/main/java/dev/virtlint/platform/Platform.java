@@ -2,6 +2,7 @@ package dev.virtlint.platform;
 
 import java.util.Optional;
 
+import dev.virtlint.firmware.OvmfPlan;
 import dev.virtlint.libvirt.QemuInputs;
 
 /**
@@ -16,14 +17,21 @@ import dev.virtlint.libvirt.QemuInputs;
  * @param registration whether the target QEMU registers the machine type
  * @param layoutInput  empty when the machine is not pc/q35 or the vendor or phys-bits are unknown
  * @param addressMap   QEMU's layout for {@code layoutInput}
+ * @param firmware     what OVMF will do with the guest (its 64-bit window and PCI tree); unknown, with the reason,
+ *                     for SeaBIOS guests or when the address map or CPU features are unknown
  */
 public record Platform(TargetStack stack, QemuBinary qemu, HostCpu host, Accel accel, String machineName, boolean machineWritten,
                        Optional<MachineType> machine, Registration registration, QemuInputs inputs,
                        Resolved<String> vendor, Resolved<Integer> physBits, Optional<LayoutInput> layoutInput,
-                       Optional<AddressMap> addressMap) {
+                       Optional<AddressMap> addressMap, Resolved<OvmfPlan> firmware) {
 
     public Optional<Integer> hostPhysBits() {
         return host.physBits().isPresent() ? Optional.of(host.physBits().getAsInt()) : Optional.empty();
+    }
+
+    Platform withFirmware(Resolved<OvmfPlan> plan) {
+        return new Platform(stack, qemu, host, accel, machineName, machineWritten, machine, registration, inputs, vendor,
+                physBits, layoutInput, addressMap, plan);
     }
 
     public boolean vendorIsAmd() {

@@ -43,8 +43,10 @@ public final class PlatformResolver {
                             : OptionalLong.empty(),
                     physBits.value().get(), vendor.value().get().equals(CpuModels.AMD), CpuModels.longMode(model), 0));
         }
-        return new Platform(stack, qemu, host, accel, machineName, written, machine, registration, inputs, vendor, physBits,
-                layoutInput, layoutInput.map(AddressLayout::compute));
+        Platform platform = new Platform(stack, qemu, host, accel, machineName, written, machine, registration, inputs,
+                vendor, physBits, layoutInput, layoutInput.map(AddressLayout::compute),
+                Resolved.unknown("OVMF's window is resolved from the rest of the platform"));
+        return platform.withFirmware(FirmwareResolver.resolve(domain, platform));
     }
 
     /** Under KVM every model takes the host's vendor; under TCG the model's own; {@code vendor=} beats both. */

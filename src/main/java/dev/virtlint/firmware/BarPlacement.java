@@ -1,0 +1,156 @@
+package dev.virtlint.firmware;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * How OVMF's PCI bus driver fits 64-bit BARs into its window, as observed on OVMF 2022.11 (ovmf-and-libvirt.md A4,
+ * A5 and the oracle test):
+ * <ul>
+ * <li>Every bus is one pool. Its entries are sorted by alignment, largest first, and packed from offset 0, each at the
+ * next offset aligned to it. A BAR's alignment is its size. Entries of equal alignment keep the scan order on the
+ * root bus and the reverse of it behind a bridge.</li>
+ * <li>A bridge is one entry of its parent's pool: its own pool's length rounded up to 1 MiB, aligned to its largest
+ * child (at least 1 MiB). A hot-pluggable port's length is at least its padding, and its alignment at least that
+ * padding: padding is a minimum, not an addition.</li>
+ * <li>On the root bus, 64-bit BARs of either kind share the window. Behind a bridge only prefetchable ones do: the
+ * others go to the bridge's 32-bit window.</li>
+ * <li>The root pool goes at the window's base, aligned to its largest entry. If it does not fit, OVMF rejects the
+ * device owning the largest BAR behind a bridge (of equal ones, the last in pool order), with all its BARs, and
+ * tries again. Devices on the root bus are never candidates; if only they remain, allocation fails and OVMF gives
+ * no PCI device any resources and stops before its boot manager. It stops the same way when a rejection leaves no
+ * 64-bit resource at all (a lone device larger than the window, for example).</li>
+ * </ul>
+ */
+public final class BarPlacement {
+    private static final long BRIDGE_GRANULARITY = Pow2.MIB;
+
+    private BarPlacement() {
+    }
+
+    private record Pool(List<Item> items, List<Long> offsets, long length, long alignment) {
+    }
+
+    /** A BAR ({@code bar} set) or a bridge ({@code inner} set) in a pool. */
+    private record Item(long length, long alignment, int devfn, int barIndex, PciNode.Endpoint endpoint, Bar bar,
+                        PciNode.Bridge bridge, Pool inner) {
+        boolean isBar() {
+            return bar != null;
+        }
+    }
+
+    public static Placement place(Aperture aperture, OvmfRelease release, List<PciNode> rootBus) {
+        long padding = OvmfModel.hotplugPadding(release, aperture.size());
+        List<PciNode.Endpoint> rejected = new ArrayList<>();
+        Set<String> rejectedIds = new HashSet<>();
+        Pool first = pool(rootBus, true, rejectedIds, padding);
+        long required = Pow2.alignUp(aperture.base(), first.alignment()) - aperture.base() + first.length();
+        if (aperture.beyondFirmwareAddressWidth()) {
+            return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), List.of(), required,
+                    aperture);
+        }
+        Pool root = first;
+        while (!fits(root, aperture)) {
+            Optional<Item> largest = largestBarBehindBridge(root, 0);
+            if (largest.isEmpty()) {
+                return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), rejected, required,
+                        aperture);
+            }
+            rejected.add(largest.get().endpoint());
+            rejectedIds.add(largest.get().endpoint().id());
+            root = pool(rootBus, true, rejectedIds, padding);
+            if (root.items().isEmpty()) {
+                return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), rejected, required,
+                        aperture);
+            }
+        }
+        List<Placement.PlacedBar> bars = new ArrayList<>();
+        List<Placement.BridgeWindow> windows = new ArrayList<>();
+        assign(root, Pow2.alignUp(aperture.base(), root.alignment()), bars, windows);
+        bars.sort(Comparator.comparing(Placement.PlacedBar::start, Long::compareUnsigned));
+        windows.sort(Comparator.comparing(Placement.BridgeWindow::start, Long::compareUnsigned));
+        return new Placement(rejected.isEmpty() ? Placement.Outcome.ALL_PLACED : Placement.Outcome.DEVICES_REJECTED,
+                bars, windows, rejected, required, aperture);
+    }
+
+    private static boolean fits(Pool root, Aperture aperture) {
+        if (root.length() == 0) {
+            return true;
+        }
+        long start = Pow2.alignUp(aperture.base(), root.alignment());
+        long available = aperture.end() - start;
+        return Long.compareUnsigned(start, aperture.base()) >= 0 && !Pow2.above(start, aperture.end())
+                && Long.compareUnsigned(root.length(), available) <= 0;
+    }
+
+    private static Pool pool(List<PciNode> nodes, boolean rootBus, Set<String> rejected, long padding) {
+        List<Item> items = new ArrayList<>();
+        for (PciNode node : nodes) {
+            if (node instanceof PciNode.Endpoint endpoint) {
+                if (rejected.contains(endpoint.id())) {
+                    continue;
+                }
+                for (Bar bar : endpoint.bars()) {
+                    if (bar.is64Bit() && (rootBus || bar.prefetchable())) {
+                        items.add(new Item(bar.size(), bar.size(), endpoint.devfn(), bar.index(), endpoint, bar, null,
+                                null));
+                    }
+                }
+            } else if (node instanceof PciNode.Bridge bridge) {
+                Pool inner = pool(bridge.children(), false, rejected, padding);
+                long bridgePadding = bridge.hotplug() ? bridge.pref64Reserve().orElse(padding) : 0;
+                if (inner.length() == 0 && bridgePadding == 0) {
+                    continue;
+                }
+                long length = Math.max(Pow2.alignUp(inner.length(), BRIDGE_GRANULARITY), bridgePadding);
+                long alignment = Math.max(Math.max(inner.alignment(), BRIDGE_GRANULARITY),
+                        bridgePadding == 0 ? 0 : Pow2.ceil(bridgePadding));
+                items.add(new Item(length, alignment, bridge.devfn(), 0, null, null, bridge, inner));
+            }
+        }
+        Comparator<Item> scanOrder = Comparator.comparingInt(Item::devfn).thenComparingInt(Item::barIndex);
+        items.sort(Comparator.comparingLong(Item::alignment).reversed()
+                .thenComparing(rootBus ? scanOrder : scanOrder.reversed()));
+        List<Long> offsets = new ArrayList<>();
+        long offset = 0;
+        for (Item item : items) {
+            offset = Pow2.alignUp(offset, item.alignment());
+            offsets.add(offset);
+            offset += item.length();
+        }
+        return new Pool(List.copyOf(items), List.copyOf(offsets), offset,
+                items.isEmpty() ? 1 : items.get(0).alignment());
+    }
+
+    /** The BAR OVMF's rejection picks: the largest behind a bridge, the last of equals in pool order. */
+    private static Optional<Item> largestBarBehindBridge(Pool pool, int depth) {
+        Item best = null;
+        for (Item item : pool.items()) {
+            Optional<Item> candidate = item.isBar()
+                    ? (depth > 0 ? Optional.of(item) : Optional.empty())
+                    : largestBarBehindBridge(item.inner(), depth + 1);
+            if (candidate.isPresent() && (best == null || candidate.get().length() >= best.length())) {
+                best = candidate.get();
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    private static void assign(Pool pool, long start, List<Placement.PlacedBar> bars,
+                               List<Placement.BridgeWindow> windows) {
+        for (int i = 0; i < pool.items().size(); i++) {
+            Item item = pool.items().get(i);
+            long at = start + pool.offsets().get(i);
+            if (item.isBar()) {
+                bars.add(new Placement.PlacedBar(item.endpoint(), item.bar(), at));
+            } else {
+                windows.add(new Placement.BridgeWindow(item.bridge(), at, item.length()));
+                assign(item.inner(), at, bars, windows);
+            }
+        }
+    }
+}

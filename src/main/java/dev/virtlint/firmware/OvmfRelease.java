@@ -1,0 +1,100 @@
+package dev.virtlint.firmware;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * An edk2 stable release, which is how OVMF builds are versioned: {@code 2022.11} is edk2-stable202211 (Debian
+ * bookworm's {@code ovmf}). The methods name the 64-bit-window behaviours by what they do; each changed in one
+ * release (ovmf-and-libvirt.md A3).
+ */
+public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease> {
+
+    public static final OvmfRelease EDK2_2022_11 = new OvmfRelease(2022, 11);
+
+    private static final Pattern SYNTAX = Pattern.compile("^(?:edk2-stable)?(\\d{4})\\.?(\\d{2})(?:\\D.*)?$");
+
+    public OvmfRelease {
+        if (year < 2000 || year > 2999 || month < 1 || month > 12) {
+            throw new IllegalArgumentException("not an edk2 release: " + year + "." + month);
+        }
+    }
+
+    /** Accepts {@code 2022.11}, {@code 202211}, {@code edk2-stable202211} and package versions such as {@code 2022.11-6+deb12u2}. */
+    public static Optional<OvmfRelease> parse(String text) {
+        if (text == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = SYNTAX.matcher(text.strip());
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        int year = Integer.parseInt(matcher.group(1));
+        int month = Integer.parseInt(matcher.group(2));
+        if (year < 2000 || month < 1 || month > 12) {
+            return Optional.empty();
+        }
+        return Optional.of(new OvmfRelease(year, month));
+    }
+
+    public boolean isAtLeast(int otherYear, int otherMonth) {
+        return compareTo(new OvmfRelease(otherYear, otherMonth)) >= 0;
+    }
+
+    /** X-PciMmio64Mb is a decimal UINT32 of MiB up to 16 TiB; before, a decimal string of at most 7 characters. */
+    boolean parsesKnobAsUint32() {
+        return isAtLeast(2020, 5);
+    }
+
+    /** Trusted CPUID phys-bits make the window 1/8 of the address space, at its top. */
+    public boolean hasDynamicWindow() {
+        return isAtLeast(2022, 11);
+    }
+
+    /** Hot-pluggable root ports get 64-bit prefetchable padding once the window exceeds 32 GiB. */
+    boolean padsHotplugPortsIn64BitSpace() {
+        return isAtLeast(2022, 11);
+    }
+
+    /** The dynamic window moves below an e820 reservation it overlaps, such as AMD's HyperTransport hole. */
+    public boolean movesWindowBelowReservations() {
+        return isAtLeast(2023, 2);
+    }
+
+    /** CPUID's GuestPhysBits, when non-zero, is trusted and caps phys-bits. */
+    public boolean honoursGuestPhysBits() {
+        return isAtLeast(2024, 8);
+    }
+
+    /** 5-level paging, and with it a phys-bits cap of 48 instead of 46, when the vCPU has LA57. */
+    public boolean usesFiveLevelPaging() {
+        return isAtLeast(2024, 5);
+    }
+
+    /** X-PciMmio64Mb is used as given; before, with trusted phys-bits it was only a minimum. */
+    public boolean knobOverridesDynamicWindow() {
+        return isAtLeast(2025, 5);
+    }
+
+    /** The highest phys-bits OVMF uses once it trusts CPUID, before the 1 GiB-page cap. */
+    int physBitsCap(boolean la57, boolean guestPhysBitsSet) {
+        if (!isAtLeast(2023, 8)) {
+            return 47;
+        }
+        if (!usesFiveLevelPaging() || !la57) {
+            return 46;
+        }
+        return isAtLeast(2024, 8) && guestPhysBitsSet ? 52 : 48;
+    }
+
+    @Override
+    public int compareTo(OvmfRelease other) {
+        return year != other.year ? Integer.compare(year, other.year) : Integer.compare(month, other.month);
+    }
+
+    @Override
+    public String toString() {
+        return String.format("%04d.%02d", year, month);
+    }
+}

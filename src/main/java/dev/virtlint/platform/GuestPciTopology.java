@@ -1,0 +1,474 @@
+package dev.virtlint.platform;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+import dev.virtlint.domain.Controller;
+import dev.virtlint.domain.DomainDef;
+import dev.virtlint.domain.GuestPciAddress;
+import dev.virtlint.domain.Hostdev;
+import dev.virtlint.domain.InvalidValueException;
+import dev.virtlint.domain.MemorySize;
+import dev.virtlint.domain.QemuDeviceOverride;
+import dev.virtlint.domain.QemuProperty;
+import dev.virtlint.firmware.Bar;
+import dev.virtlint.firmware.PciNode;
+import dev.virtlint.xml.XmlElement;
+
+/**
+ * The guest's PCI tree as OVMF scans it, built from the domain: PCI controllers, passed-through devices and emulated
+ * devices with 64-bit BARs, at their guest addresses. Where the domain leaves addresses to libvirt, the tree follows
+ * what libvirt 11.3 does when it defines a q35 domain (checked with {@code virsh domxml-to-native}): every PCIe device
+ * gets a new hot-pluggable pcie-root-port, conventional PCI devices go behind a pcie-to-pci-bridge, video and ich9
+ * sound sit on the root bus, a qemu-xhci USB controller and a virtio memballoon are added unless the domain says
+ * otherwise, and so is one spare root port when any root port was added.
+ */
+final class GuestPciTopology {
+    /** Modern virtio-pci: a 16 KiB 64-bit prefetchable BAR for its capabilities (BAR 4; BAR 2 on virtio-vga). */
+    private static final Bar VIRTIO_BAR = Bar.prefetchable64(4, 16 * MemorySize.KIB);
+    /** qemu-xhci and nec-usb-xhci: a 16 KiB 64-bit non-prefetchable BAR 0. */
+    private static final Bar XHCI_BAR = new Bar(0, 16 * MemorySize.KIB, true, false);
+    private static final long IVSHMEM_DEFAULT_SIZE = 4 * MemorySize.MIB;
+    private static final int ICH9_SLOT = 0x1f;
+    private static final int ICH9_SOUND_SLOT = 0x1b;
+    private static final int VIDEO_SLOT = 1;
+    private static final int SLOTS = 32;
+    private static final int FUNCTIONS = 8;
+
+    record Topology(List<PciNode> rootBus, List<String> notes) {
+    }
+
+    /** Where libvirt puts a device that has no PCI address. */
+    private enum AutoPlacement { ROOT_PORT, PCI_BRIDGE, ROOT_BUS }
+
+    private record Emulated(String id, List<Bar> bars, AutoPlacement placement, int preferredRootSlot) {
+    }
+
+    private static final class Bus {
+        final List<Object> children = new ArrayList<>();
+        final Set<Integer> usedDevfns = new HashSet<>();
+    }
+
+    /** A bridge while the tree is built; its position comes from its parent bus's entry. */
+    private static final class BridgeDraft {
+        final String id;
+        final boolean hotplug;
+        final OptionalLong pref64Reserve;
+        final Bus bus = new Bus();
+
+        BridgeDraft(String id, boolean hotplug, OptionalLong pref64Reserve) {
+            this.id = id;
+            this.hotplug = hotplug;
+            this.pref64Reserve = pref64Reserve;
+        }
+    }
+
+    private record Placed(int slot, int function, Object node) {
+    }
+
+    /** A device without a PCI address, which libvirt places when it defines the domain. */
+    private record Auto(Emulated device, Optional<String> hostDevice) {
+    }
+
+    private final DomainDef domain;
+    private final boolean q35;
+    private final Bus root = new Bus();
+    private final Map<Integer, BridgeDraft> bridgesByIndex = new HashMap<>();
+    private final Set<String> ids = new HashSet<>();
+    private final List<String> autoRootPorts = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private BridgeDraft autoPciBridge;
+    private int addedRootPorts;
+
+    private GuestPciTopology(DomainDef domain, MachineFamily family) {
+        this.domain = domain;
+        this.q35 = family == MachineFamily.Q35;
+        if (q35) {
+            root.usedDevfns.add(0);
+            for (int function = 0; function < FUNCTIONS; function++) {
+                root.usedDevfns.add(ICH9_SLOT << 3 | function);
+            }
+        } else {
+            root.usedDevfns.add(0);
+            root.usedDevfns.add(1 << 3);
+        }
+    }
+
+    static Resolved<Topology> build(DomainDef domain, MachineFamily family) {
+        GuestPciTopology builder = new GuestPciTopology(domain, family);
+        Optional<String> unsupported = builder.unsupported();
+        if (unsupported.isPresent()) {
+            return Resolved.unknown(unsupported.get());
+        }
+        builder.addControllers();
+        List<Auto> autos = new ArrayList<>();
+        builder.addEmulatedDevices(autos);
+        builder.addHostdevs(autos);
+        builder.placeAutomatically(autos);
+        return Resolved.of(new Topology(builder.freeze(builder.root), builder.notes()), "the domain's devices");
+    }
+
+    private Optional<String> unsupported() {
+        for (Controller controller : domain.controllers()) {
+            if (controller.isPci() && controller.model().map(m -> m.endsWith("expander-bus")).orElse(false)) {
+                return Optional.of("a " + controller.model().get() + " adds a second PCI host bridge with its own"
+                        + " share of the window, which virt-lint does not model");
+            }
+        }
+        Map<Integer, Integer> parents = new HashMap<>();
+        for (Controller controller : domain.controllers()) {
+            if (controller.isPci() && controller.index().isPresent() && controller.address().isPresent()) {
+                parents.put(controller.index().get(), controller.address().get().address().bus());
+            }
+        }
+        for (Integer start : parents.keySet()) {
+            Set<Integer> seen = new HashSet<>();
+            for (Integer at = start; at != null && at != 0; at = parents.get(at)) {
+                if (!seen.add(at)) {
+                    return Optional.of("the PCI controllers' addresses form a loop (index " + start + ")");
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void addControllers() {
+        List<Controller> bridges = domain.controllers().stream()
+                .filter(c -> c.isPci() && !c.isRootBus() && c.index().isPresent())
+                .toList();
+        for (Controller controller : bridges) {
+            String model = controller.model().orElse("pci-bridge");
+            boolean hotPluggable = controller.isRootPort() || model.equals("pcie-switch-downstream-port");
+            boolean hotplug = hotPluggable && !controller.hotplug().map("off"::equals).orElse(false);
+            String id = unique(controller.alias().orElse("pci." + controller.index().get()) + " (" + model + ")");
+            bridgesByIndex.put(controller.index().get(),
+                    new BridgeDraft(id, hotplug, pref64Reserve(controller)));
+        }
+        for (Controller controller : bridges) {
+            BridgeDraft bridge = bridgesByIndex.get(controller.index().get());
+            if (controller.address().isPresent()) {
+                PciAddressOf at = PciAddressOf.of(controller.address().get());
+                attachTo(at.bus(), at.slot(), at.function(), bridge);
+            } else {
+                int slot = firstFreeSlot(root, 1);
+                place(root, bridge, slot, 0);
+            }
+        }
+    }
+
+    /** QEMU's pref64-reserve hint, set through {@code <qemu:override>} on the controller's alias. */
+    private OptionalLong pref64Reserve(Controller controller) {
+        String alias = controller.alias().orElse("pci." + controller.index().get());
+        for (QemuDeviceOverride override : domain.honouredDeviceOverrides()) {
+            if (!override.alias().equals(alias)) {
+                continue;
+            }
+            for (QemuProperty property : override.properties()) {
+                if (property.name().equals("pref64-reserve") && property.value().isPresent()) {
+                    try {
+                        return OptionalLong.of(Long.parseUnsignedLong(property.value().get().strip()));
+                    } catch (NumberFormatException e) {
+                        return OptionalLong.empty();
+                    }
+                }
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    private void addHostdevs(List<Auto> autos) {
+        for (Hostdev hostdev : domain.pciHostdevs()) {
+            if (hostdev.source().isEmpty()) {
+                continue;
+            }
+            String bdf = hostdev.source().get().bdf();
+            String id = unique("hostdev " + bdf);
+            if (hostdev.guestAddress().isPresent()) {
+                PciAddressOf at = PciAddressOf.of(hostdev.guestAddress().get());
+                attachTo(at.bus(), at.slot(), at.function(),
+                        PciNode.Endpoint.passthrough(id, at.slot(), at.function(), bdf));
+            } else {
+                autos.add(new Auto(new Emulated(id, List.of(), AutoPlacement.ROOT_PORT, -1), Optional.of(bdf)));
+            }
+        }
+    }
+
+    private void addEmulatedDevices(List<Auto> autos) {
+        List<XmlElement> elements = domain.devices().map(XmlElement::children).orElse(List.of());
+        boolean hasUsbController = false;
+        boolean hasMemballoon = false;
+        for (XmlElement element : elements) {
+            if (!element.namespaceUri().isEmpty()) {
+                continue;
+            }
+            hasUsbController |= element.qualifiedName().equals("controller")
+                    && element.attributeValue("type").map("usb"::equals).orElse(false);
+            hasMemballoon |= element.qualifiedName().equals("memballoon");
+            Optional<Emulated> device = emulated(element);
+            if (device.isEmpty()) {
+                continue;
+            }
+            Optional<XmlElement> address = element.children("address").stream()
+                    .filter(a -> a.attributeValue("type").map("pci"::equals).orElse(false))
+                    .findFirst();
+            Optional<PciAddressOf> location = address.flatMap(PciAddressOf::read);
+            if (location.isPresent()) {
+                PciAddressOf at = location.get();
+                attachTo(at.bus(), at.slot(), at.function(),
+                        PciNode.Endpoint.emulated(device.get().id(), at.slot(), at.function(), device.get().bars()));
+            } else {
+                autos.add(new Auto(device.get(), Optional.empty()));
+            }
+        }
+        if (q35 && !hasUsbController) {
+            autos.add(0, new Auto(new Emulated(unique("usb controller (qemu-xhci)"), List.of(XHCI_BAR),
+                    AutoPlacement.ROOT_PORT, -1), Optional.empty()));
+            notes.add("libvirt adds a qemu-xhci USB controller, as the domain has none");
+        }
+        if (!hasMemballoon) {
+            autos.add(new Auto(new Emulated(unique("memballoon (virtio)"), List.of(VIRTIO_BAR),
+                    q35 ? AutoPlacement.ROOT_PORT : AutoPlacement.ROOT_BUS, -1), Optional.empty()));
+            notes.add("libvirt adds a virtio memballoon, as the domain has no <memballoon>");
+        }
+    }
+
+    /** The PCI device libvirt makes of a {@code <devices>} child, with its 64-bit BARs; empty for non-PCI devices. */
+    private Optional<Emulated> emulated(XmlElement element) {
+        String name = element.qualifiedName();
+        Optional<String> type = element.attributeValue("type");
+        Optional<String> model = element.attributeValue("model")
+                .or(() -> element.child("model").flatMap(m -> m.attributeValue("type")));
+        boolean virtioModel = model.map(m -> m.startsWith("virtio")).orElse(false);
+        boolean hasPciAddress = element.children("address").stream()
+                .anyMatch(a -> a.attributeValue("type").map("pci"::equals).orElse(false));
+        return switch (name) {
+            case "disk" -> element.child("target").flatMap(t -> t.attributeValue("bus")).filter("virtio"::equals)
+                    .map(bus -> pcie("virtio disk " + element.child("target").flatMap(t -> t.attributeValue("dev"))
+                            .orElse(""), VIRTIO_BAR));
+            case "interface" -> type.map("hostdev"::equals).orElse(false)
+                    ? Optional.empty()
+                    : Optional.of(virtioModel ? pcie("interface (" + model.get() + ")", VIRTIO_BAR)
+                            : pcie("interface (" + model.orElse("default model") + ")", null));
+            case "controller" -> controller(type.orElse(""), element.attributeValue("model"), hasPciAddress);
+            case "memballoon" -> model.filter(m -> !m.equals("none")).map(m -> q35
+                    ? pcie("memballoon (" + m + ")", virtioModel ? VIRTIO_BAR : null)
+                    : rootBus("memballoon (" + m + ")", virtioModel ? VIRTIO_BAR : null, -1));
+            case "rng", "vsock", "crypto" -> virtioModel ? Optional.of(pcie(name + " (" + model.get() + ")", VIRTIO_BAR))
+                    : Optional.empty();
+            case "input" -> type.filter(t -> element.attributeValue("bus").map("virtio"::equals).orElse(false))
+                    .map(t -> pcie("virtio input (" + t + ")", VIRTIO_BAR));
+            case "filesystem" -> Optional.of(pcie("filesystem " + element.child("target")
+                    .flatMap(t -> t.attributeValue("dir")).orElse(""), VIRTIO_BAR));
+            case "video" -> model.filter(m -> !m.equals("none") && !m.equals("ramfb"))
+                    .map(m -> rootBus("video (" + m + ")", m.equals("virtio")
+                            ? Bar.prefetchable64(2, 16 * MemorySize.KIB) : null, VIDEO_SLOT));
+            case "sound" -> model.filter(m -> !m.equals("usb"))
+                    .map(m -> rootBus("sound (" + m + ")", null, m.equals("ich9") ? ICH9_SOUND_SLOT : -1));
+            case "watchdog" -> model.filter("i6300esb"::equals).map(m -> conventional("watchdog (i6300esb)", null));
+            case "shmem" -> Optional.of(conventional("shmem " + element.attributeValue("name").orElse(""),
+                    Bar.prefetchable64(2, shmemSize(element))));
+            case "iommu" -> model.filter("virtio"::equals).map(m -> pcie("iommu (virtio)", VIRTIO_BAR));
+            case "memory" -> model.filter(m -> m.startsWith("virtio")).map(m -> pcie("memory (" + m + ")", VIRTIO_BAR));
+            default -> Optional.empty();
+        };
+    }
+
+    private Optional<Emulated> controller(String type, Optional<String> model, boolean hasPciAddress) {
+        return switch (type) {
+            case "usb" -> {
+                String usbModel = model.orElse(q35 ? "qemu-xhci" : "piix3-uhci");
+                if (usbModel.equals("none")) {
+                    yield Optional.empty();
+                }
+                Bar bar = usbModel.contains("xhci") ? XHCI_BAR : null;
+                yield Optional.of(q35 && usbModel.contains("xhci")
+                        ? pcie("usb controller (" + usbModel + ")", bar)
+                        : rootBus("usb controller (" + usbModel + ")", bar, -1));
+            }
+            case "scsi" -> Optional.of(pcie("scsi controller (" + model.orElse("default model") + ")",
+                    model.map(m -> m.startsWith("virtio")).orElse(false) ? VIRTIO_BAR : null));
+            case "virtio-serial" -> Optional.of(pcie("virtio-serial controller", VIRTIO_BAR));
+            case "sata" -> hasPciAddress ? Optional.of(pcie("sata controller", null)) : Optional.empty();
+            default -> Optional.empty();
+        };
+    }
+
+    private static long shmemSize(XmlElement shmem) {
+        Optional<XmlElement> size = shmem.child("size");
+        if (size.isEmpty()) {
+            return IVSHMEM_DEFAULT_SIZE;
+        }
+        try {
+            long bytes = MemorySize.parse(size.get().text(), size.get().attributeValue("unit").orElse(null), "b")
+                    .bytes();
+            return bytes > 0 && Long.bitCount(bytes) == 1 ? bytes : IVSHMEM_DEFAULT_SIZE;
+        } catch (InvalidValueException e) {
+            return IVSHMEM_DEFAULT_SIZE;
+        }
+    }
+
+    private Emulated pcie(String id, Bar bar) {
+        return new Emulated(unique(id), bar == null ? List.of() : List.of(bar), AutoPlacement.ROOT_PORT, -1);
+    }
+
+    private Emulated conventional(String id, Bar bar) {
+        return new Emulated(unique(id), bar == null ? List.of() : List.of(bar),
+                q35 ? AutoPlacement.PCI_BRIDGE : AutoPlacement.ROOT_BUS, -1);
+    }
+
+    private Emulated rootBus(String id, Bar bar, int preferredSlot) {
+        return new Emulated(unique(id), bar == null ? List.of() : List.of(bar), AutoPlacement.ROOT_BUS, preferredSlot);
+    }
+
+    /** Devices without an address, in the order libvirt assigns them: root-bus devices first, then the rest. */
+    private void placeAutomatically(List<Auto> autos) {
+        for (Auto auto : autos) {
+            Emulated device = auto.device();
+            if (device.placement() == AutoPlacement.ROOT_BUS || !q35) {
+                int slot = device.preferredRootSlot() >= 0 && !root.usedDevfns.contains(device.preferredRootSlot() << 3)
+                        ? device.preferredRootSlot() : firstFreeSlot(root, 1);
+                place(root, endpoint(auto, slot, 0), slot, 0);
+            }
+        }
+        for (Auto auto : autos) {
+            Emulated device = auto.device();
+            if (!q35 || device.placement() == AutoPlacement.ROOT_BUS) {
+                continue;
+            }
+            if (device.placement() == AutoPlacement.ROOT_PORT) {
+                BridgeDraft port = addRootPort(device.id());
+                place(port.bus, endpoint(auto, 0, 0), 0, 0);
+            } else {
+                if (autoPciBridge == null) {
+                    autoPciBridge = new BridgeDraft(unique("pcie-to-pci-bridge"), false, OptionalLong.empty());
+                    BridgeDraft port = addRootPort("pcie-to-pci-bridge");
+                    place(port.bus, autoPciBridge, 0, 0);
+                }
+                int slot = firstFreeSlot(autoPciBridge.bus, 1);
+                place(autoPciBridge.bus, endpoint(auto, slot, 0), slot, 0);
+            }
+        }
+        if (addedRootPorts > 0) {
+            addRootPort(null);
+            notes.add("libvirt puts " + String.join(", ", autoRootPorts) + " behind new hot-pluggable"
+                    + " pcie-root-ports, and adds one spare");
+        }
+    }
+
+    private static PciNode.Endpoint endpoint(Auto auto, int slot, int function) {
+        Emulated device = auto.device();
+        return auto.hostDevice().isPresent()
+                ? PciNode.Endpoint.passthrough(device.id(), slot, function, auto.hostDevice().get())
+                : PciNode.Endpoint.emulated(device.id(), slot, function, device.bars());
+    }
+
+    private BridgeDraft addRootPort(String forDevice) {
+        BridgeDraft port = new BridgeDraft(unique("pcie-root-port added by libvirt"
+                + (forDevice == null ? " (spare)" : " for " + forDevice)), true, OptionalLong.empty());
+        if (forDevice != null) {
+            addedRootPorts++;
+            autoRootPorts.add(forDevice);
+        }
+        int devfn = firstFreeDevfn(root);
+        place(root, port, devfn >> 3, devfn & 7);
+        return port;
+    }
+
+    private static int firstFreeSlot(Bus bus, int from) {
+        for (int slot = from; slot < SLOTS; slot++) {
+            boolean free = true;
+            for (int function = 0; function < FUNCTIONS; function++) {
+                free &= !bus.usedDevfns.contains(slot << 3 | function);
+            }
+            if (free) {
+                return slot;
+            }
+        }
+        return SLOTS - 1;
+    }
+
+    /** libvirt packs the root ports it adds into the functions of one root-bus slot after another. */
+    private static int firstFreeDevfn(Bus bus) {
+        for (int devfn = 1 << 3; devfn < SLOTS * FUNCTIONS; devfn++) {
+            if (!bus.usedDevfns.contains(devfn)) {
+                return devfn;
+            }
+        }
+        return SLOTS * FUNCTIONS - 1;
+    }
+
+    private void attachTo(int busIndex, int slot, int function, Object node) {
+        Bus bus;
+        if (busIndex == 0) {
+            bus = root;
+        } else {
+            BridgeDraft bridge = bridgesByIndex.get(busIndex);
+            if (bridge == null) {
+                bridge = addRootPort("bus " + busIndex);
+                bridgesByIndex.put(busIndex, bridge);
+            }
+            bus = bridge.bus;
+        }
+        place(bus, node, slot, function);
+    }
+
+    private static void place(Bus bus, Object node, int slot, int function) {
+        bus.usedDevfns.add(slot << 3 | function);
+        bus.children.add(new Placed(slot, function, node));
+    }
+
+    private List<PciNode> freeze(Bus bus) {
+        List<PciNode> nodes = new ArrayList<>();
+        for (Object child : bus.children) {
+            Placed placed = (Placed) child;
+            if (placed.node() instanceof BridgeDraft bridge) {
+                nodes.add(new PciNode.Bridge(bridge.id, placed.slot(), placed.function(), bridge.hotplug,
+                        bridge.pref64Reserve, freeze(bridge.bus)));
+            } else {
+                nodes.add((PciNode.Endpoint) placed.node());
+            }
+        }
+        return nodes;
+    }
+
+    private List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    private String unique(String id) {
+        String candidate = id;
+        for (int n = 2; !ids.add(candidate); n++) {
+            candidate = id + " #" + n;
+        }
+        return candidate;
+    }
+
+    /** The bus index, slot and function of a guest PCI address. */
+    private record PciAddressOf(int bus, int slot, int function) {
+        static PciAddressOf of(GuestPciAddress address) {
+            return new PciAddressOf(address.address().bus(), address.address().slot(), address.address().function());
+        }
+
+        /** An {@code <address type='pci'>} read as libvirt does (0x hexadecimal, else decimal). */
+        static Optional<PciAddressOf> read(XmlElement address) {
+            try {
+                return Optional.of(new PciAddressOf(number(address.attributeValue("bus")),
+                        number(address.attributeValue("slot")), number(address.attributeValue("function"))));
+            } catch (NumberFormatException e) {
+                return Optional.empty();
+            }
+        }
+
+        private static int number(Optional<String> value) {
+            String text = value.orElse("0").strip();
+            return text.startsWith("0x") || text.startsWith("0X") ? Integer.parseInt(text.substring(2), 16)
+                    : Integer.parseInt(text);
+        }
+    }
+}

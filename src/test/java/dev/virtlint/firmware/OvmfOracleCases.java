@@ -1,0 +1,173 @@
+package dev.virtlint.firmware;
+
+import static dev.virtlint.firmware.OvmfOracleCase.hintedPort;
+import static dev.virtlint.firmware.OvmfOracleCase.port;
+import static dev.virtlint.firmware.OvmfOracleCase.root;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The boots of the OVMF oracle: vendors and widths OVMF trusts or not, 1 GiB pages, maxmem, X-PciMmio64Mb, BARs from
+ * 256 MiB to 256 GiB on the root bus and behind hot-pluggable and fixed root ports, one GPU and several. Quick ones
+ * run in every {@code mvn test}; the rest with {@code -Dvirtlint.oracle.full=true}.
+ */
+final class OvmfOracleCases {
+    private static final long M = 1L << 20;
+    private static final long G = 1L << 30;
+    private static final String EPYC = "EPYC";
+    private static final String SKYLAKE = "Skylake-Server";
+
+    private final List<OvmfOracleCase> cases = new ArrayList<>();
+
+    private OvmfOracleCases() {
+    }
+
+    static List<OvmfOracleCase> all() {
+        OvmfOracleCases c = new OvmfOracleCases();
+        c.quick("128 GiB on pcie.0, EPYC at 40 bits: mapped at the dynamic window's base", amd(40), 2, 0, null,
+                root(128 * G));
+        c.quick("128 GiB behind a root port beside libvirt's hot-pluggable ports (usb, balloon, spare): not mapped",
+                amd(40), 2, 0, null, port(true, 128 * G), port(true, M), port(true, M), port(true));
+        c.quick("64 GiB behind a root port beside libvirt's hot-pluggable ports: mapped", amd(40), 2, 0, null,
+                port(true, 64 * G), port(true, M), port(true, M), port(true));
+        c.quick("Intel at 40 bits is not trusted: classic 32 GiB window at 32 GiB", intel(40), 2, 0, null,
+                port(true, 16 * G));
+        c.quick("Intel at 40 bits: a lone 64 GiB BAR does not fit the classic window, the firmware stops", intel(40),
+                2, 0, null, port(true, 64 * G));
+        c.quick("Intel at 40 bits: 64 GiB rejected, 16 GiB behind another port placed", intel(40), 2, 0, null,
+                port(true, 64 * G), port(false, 16 * G));
+        c.quick("Intel at 40 bits, X-PciMmio64Mb=131072: 128 GiB window at 128 GiB", intel(40), 2, 0, "131072",
+                port(true, 64 * G));
+        c.quick("Intel at 39 bits is trusted: 64 GiB window at 448 GiB", intel(39), 2, 0, null, port(true, 16 * G));
+        c.full("Intel at 39 bits, X-PciMmio64Mb=524288: window past 2^39, the firmware never boots", intel(39), 2, 0,
+                "524288", port(true, 16 * G));
+        c.quick("root bus alone overflows the window: the firmware stops", amd(40), 2, 0, null, root(64 * G),
+                root(64 * G), root(16 * G));
+        c.quick("two equal GPUs behind ports overflow: the later one is rejected", amd(40), 2, 0, null,
+                port(false, 64 * G), port(false, 64 * G), port(false, 16 * G));
+        c.quick("Intel at 41 bits: 256 GiB on pcie.0 fills the 256 GiB window", intel(41), 2, 0, null, root(256 * G));
+        c.quick("Intel at 40 bits with maxmem 64 GiB: classic window above the hotplug area", intel(40), 2, 64, null,
+                port(true, 16 * G));
+        c.quick("Intel at 46 bits without 1 GiB pages: OVMF caps at 40", intelNoGigabytePages(46), 2, 0, null,
+                port(true, 64 * G));
+        c.quick("five functions behind one port against a GPU on pcie.0: a function is rejected", amd(40), 2, 0, null,
+                port(false, 16 * G, 16 * G, 16 * G, 16 * G, 16 * G), root(64 * G));
+
+        c.full("128 GiB behind a lone fixed root port: mapped", amd(40), 2, 0, null, port(false, 128 * G));
+        c.full("128 GiB behind a lone hot-pluggable root port: padding is a minimum", amd(40), 2, 0, null,
+                port(true, 128 * G));
+        c.full("a port's window is its packed BARs, not rounded to their alignment", amd(40), 2, 0, null,
+                port(false, 64 * G, G), port(false, 32 * G));
+        c.full("the largest BAR behind any port is rejected, not the fullest port", amd(40), 2, 0, null,
+                port(false, 32 * G, 32 * G, 16 * G), port(false, 64 * G));
+        c.full("a 64 GiB GPU loses to five 16 GiB functions behind another port", amd(40), 2, 0, null,
+                port(false, 64 * G), port(false, 16 * G, 16 * G, 16 * G, 16 * G, 16 * G));
+        c.full("equal BARs on pcie.0 and behind ports keep scan order", amd(40), 2, 0, null, port(false, 32 * G),
+                root(32 * G), root(32 * G), port(false, 32 * G));
+        c.full("classic window: no 64-bit padding for hot-pluggable ports", intel(40), 2, 0, null, port(true),
+                root(8 * G), root(16 * G), port(true, G));
+        c.full("256 MiB BARs behind hot-pluggable ports get 512 MiB windows", amd(40), 2, 0, null,
+                port(true, 256 * M), port(true, 256 * M), port(true, 256 * M), port(true, 256 * M));
+        c.full("Intel at 39 bits: 256 MiB padding, four ports fit 64 GiB", intel(39), 2, 0, null, port(true, 32 * G),
+                port(true, 16 * G), port(true, 8 * G), port(true));
+        c.full("Intel at 39 bits: 64 GiB alone behind a hot-pluggable port fits", intel(39), 2, 0, null,
+                port(true, 64 * G));
+        c.full("Intel at 39 bits: 64 GiB and a spare hot-pluggable port do not", intel(39), 2, 0, null,
+                port(true, 64 * G), port(true));
+        c.full("EPYC, X-PciMmio64Mb=262144: classic 256 GiB window at 256 GiB", amd(40), 2, 0, "262144",
+                port(true, 128 * G), port(true));
+        c.full("EPYC, X-PciMmio64Mb=65536 is below 1/8: the dynamic window stays", amd(40), 2, 0, "65536",
+                root(64 * G));
+        c.full("EPYC, X-PciMmio64Mb=64G is not decimal: ignored", amd(40), 2, 0, "64G", root(64 * G));
+        c.full("Intel at 40 bits, X-PciMmio64Mb=49152: 48 GiB window aligned to 32 GiB", intel(40), 2, 0, "49152",
+                port(true, 32 * G), port(true, 16 * G));
+        c.quick("Intel at 46 bits with 1 GiB pages: 8 TiB window at 56 TiB", intel(46), 2, 0, null, port(true, 64 * G));
+        c.full("Intel at 48 bits: OVMF 2022.11 caps at 47, 16 TiB at 112 TiB", intel(48), 2, 0, null,
+                port(true, 256 * G));
+        c.full("AMD at 41 bits without 1 GiB pages: capped at 40", amdNoGigabytePages(41), 2, 0, null,
+                port(true, 64 * G));
+        c.full("Intel at 41 bits without 1 GiB pages: trusted, capped at 40, dynamic window", intelNoGigabytePages(41),
+                2, 0, null, port(true, 32 * G));
+        c.full("EPYC with maxmem 64 GiB: the dynamic window ignores the hotplug area", amd(40), 2, 64, null,
+                port(true, 64 * G));
+        c.full("EPYC with maxmem 900 GiB: 1/8 does not fit above it, classic window at 928 GiB", amd(40), 2, 900, null,
+                port(true, 16 * G));
+        c.full("Intel at 40 bits, 8 GiB RAM: the classic window stays at 32 GiB", intel(40), 8, 0, null,
+                root(16 * G));
+        c.full("pref64-reserve on a hot-pluggable port replaces the padding", amd(40), 2, 0, null, hintedPort(2 * G),
+                port(false, 256 * M));
+        c.full("Intel at 41 bits: 128+64+32+16+8 GiB behind hot-pluggable ports", intel(41), 2, 0, null,
+                port(true, 128 * G), port(true, 64 * G), port(true, 32 * G), port(true, 16 * G), port(true, 8 * G));
+        c.full("Intel at 41 bits: four 64 GiB GPUs fill the window", intel(41), 2, 0, null, port(true, 64 * G),
+                port(true, 64 * G), port(true, 64 * G), port(true, 64 * G));
+        c.full("Intel at 41 bits: four 64 GiB GPUs and a spare port: the last GPU is rejected", intel(41), 2, 0, null,
+                port(true, 64 * G), port(true, 64 * G), port(true, 64 * G), port(true, 64 * G), port(true));
+        c.full("EPYC: 64 GiB and three hot-pluggable ports fit", amd(40), 2, 0, null, port(true, 64 * G), port(true),
+                port(true), port(true));
+        c.full("Intel at 39 bits: 64 GiB on pcie.0 and a spare port: the firmware stops", intel(39), 2, 0, null,
+                root(64 * G), port(true));
+        c.full("EPYC: two 64 GiB GPUs behind fixed ports fill the window", amd(40), 2, 0, null, port(false, 64 * G),
+                port(false, 64 * G));
+        c.full("EPYC at 46 bits: 8 TiB window at 56 TiB", amd(46), 2, 0, null, port(true, 128 * G));
+        c.full("Intel at 36 bits is trusted: classic window ending at 2^36", intel(36), 2, 0, null, root(16 * G));
+        c.full("Intel at 38 bits is not trusted", intel(38), 2, 0, null, port(true, 16 * G));
+        c.full("AMD at 39 bits is not trusted", amd(39), 2, 0, null, port(true, 16 * G));
+        c.full("EPYC at 41 bits: 256 GiB window at 1792 GiB", amd(41), 2, 0, null, port(true, 128 * G),
+                port(true, 64 * G));
+        c.full("a GPU with its audio function behind one hot-pluggable port", amd(40), 2, 0, null,
+                port(true, 32 * G, M));
+        c.full("Intel at 41 bits: 256 GiB on pcie.0 and a spare port: the firmware stops", intel(41), 2, 0, null,
+                root(256 * G), port(true));
+        c.full("a single 256 MiB BAR behind a fixed port", amd(40), 2, 0, null, port(false, 256 * M));
+        c.full("EPYC: four 32 GiB GPUs and a spare port: the last GPU is rejected", amd(40), 2, 0, null,
+                port(true, 32 * G), port(true, 32 * G), port(true, 32 * G), port(true, 32 * G), port(true));
+        c.full("EPYC: 256 GiB behind a hot-pluggable port is rejected, the port keeps its padding", amd(40), 2, 0, null,
+                port(true, 256 * G));
+        c.full("EPYC: 256 GiB behind a port rejected, 16 GiB on pcie.0 placed", amd(40), 2, 0, null,
+                port(false, 256 * G), root(16 * G));
+        c.full("Intel at 40 bits: 64 GiB rejected, 1 MiB behind another port placed", intel(40), 2, 0, null,
+                port(false, 64 * G), port(false, M));
+        c.full("Intel at 40 bits: 64 GiB rejected, 1 GiB on pcie.0 placed", intel(40), 2, 0, null, port(false, 64 * G),
+                root(G));
+        c.full("Intel at 40 bits: 64 GiB rejected beside an empty hot-pluggable port, the firmware stops", intel(40), 2,
+                0, null, port(false, 64 * G), port(true));
+        c.full("EPYC: two 256 GiB GPUs rejected one after the other, the firmware stops", amd(40), 2, 0, null,
+                port(false, 256 * G), port(false, 256 * G));
+        return List.copyOf(c.cases);
+    }
+
+    private static FirmwareCpu amd(int bits) {
+        return new FirmwareCpu(FirmwareCpu.AMD, bits, true, false, 0);
+    }
+
+    private static FirmwareCpu amdNoGigabytePages(int bits) {
+        return new FirmwareCpu(FirmwareCpu.AMD, bits, false, false, 0);
+    }
+
+    private static FirmwareCpu intel(int bits) {
+        return new FirmwareCpu(FirmwareCpu.INTEL, bits, true, false, 0);
+    }
+
+    private static FirmwareCpu intelNoGigabytePages(int bits) {
+        return new FirmwareCpu(FirmwareCpu.INTEL, bits, false, false, 0);
+    }
+
+    private void quick(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
+                       OvmfOracleCase.Slot... layout) {
+        add(name, cpu, ramGib, maxMemGib, knob, true, layout);
+    }
+
+    private void full(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
+                      OvmfOracleCase.Slot... layout) {
+        add(name, cpu, ramGib, maxMemGib, knob, false, layout);
+    }
+
+    private void add(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob, boolean quick,
+                     OvmfOracleCase.Slot... layout) {
+        String model = cpu.vendorId().equals(FirmwareCpu.AMD) ? EPYC : SKYLAKE;
+        cases.add(new OvmfOracleCase(name, cpu, model, ramGib, maxMemGib, Optional.ofNullable(knob), List.of(layout),
+                quick));
+    }
+}

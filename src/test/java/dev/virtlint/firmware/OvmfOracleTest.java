@@ -1,0 +1,166 @@
+package dev.virtlint.firmware;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import dev.virtlint.platform.AddressLayout;
+import dev.virtlint.platform.AddressMap;
+import dev.virtlint.platform.LayoutInput;
+import dev.virtlint.platform.MachineCatalogue;
+import dev.virtlint.platform.MachineType;
+import dev.virtlint.platform.OvmfInputs;
+import dev.virtlint.platform.QemuBinary;
+import dev.virtlint.platform.Version;
+import dev.virtlint.support.RealStack;
+
+/**
+ * Boots the real OVMF 2022.11 under QEMU 10.0 (TCG) for every {@link OvmfOracleCases} case and compares where it
+ * put each BAR and root-port window, which devices it left unassigned, and whether it got as far as its boot manager,
+ * with {@link OvmfModel} and {@link BarPlacement} fed through QEMU's own layout ({@link AddressLayout}).
+ * {@code -Dvirtlint.oracle.full=true} boots every case; otherwise the quick subset.
+ */
+@Tag("oracle")
+class OvmfOracleTest {
+    private static final int PARALLEL_QEMUS = 2;
+    private static final Version QEMU_10_0 = Version.of(10, 0);
+    private static final long GIB = 1L << 30;
+    /** Boots up to 41 bits reach the boot manager in under 20 s here; a predicted stop gets six times that. */
+    private static final Duration STOP_DEADLINE = Duration.ofMinutes(2);
+
+    private record Verdict(OvmfOracleCase oracleCase, List<String> disagreements, Duration elapsed) {
+    }
+
+    @Test
+    void placementMatchesTheRealFirmware() throws Exception {
+        RealStack.assumeQemu();
+        assumeTrue(Files.isReadable(OvmfBoot.OVMF_CODE) && Files.isReadable(OvmfBoot.OVMF_VARS),
+                "/usr/share/OVMF has no OVMF_CODE_4M.fd / OVMF_VARS_4M.fd: OVMF oracle skipped (Debian package ovmf)");
+        boolean full = Boolean.getBoolean("virtlint.oracle.full");
+        List<OvmfOracleCase> cases = OvmfOracleCases.all().stream().filter(c -> full || c.quick()).toList();
+        Path work = Files.createTempDirectory("virt-lint-ovmf-oracle-");
+        long started = System.nanoTime();
+        List<Verdict> verdicts = new ArrayList<>();
+        ExecutorService pool = Executors.newFixedThreadPool(PARALLEL_QEMUS);
+        try {
+            List<Future<Verdict>> futures = new ArrayList<>();
+            for (OvmfOracleCase oracleCase : cases) {
+                futures.add(pool.submit(() -> judge(oracleCase, work)));
+            }
+            for (Future<Verdict> future : futures) {
+                verdicts.add(future.get());
+            }
+        } finally {
+            pool.shutdownNow();
+            try (Stream<Path> files = Files.walk(work)) {
+                for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+        Duration wall = Duration.ofNanos(System.nanoTime() - started);
+        System.out.printf("OVMF oracle: %d boots (%s), %d s wall, %d in parallel%n", verdicts.size(),
+                full ? "full" : "quick subset", wall.toSeconds(), PARALLEL_QEMUS);
+        for (Verdict verdict : verdicts) {
+            System.out.printf("  %4d s  %-5s %s%n", verdict.elapsed().toSeconds(),
+                    verdict.disagreements().isEmpty() ? "ok" : "DIFF", verdict.oracleCase());
+        }
+        List<String> failures = verdicts.stream()
+                .filter(verdict -> !verdict.disagreements().isEmpty())
+                .map(verdict -> verdict.oracleCase() + "\n    " + String.join("\n    ", verdict.disagreements()))
+                .toList();
+        assertTrue(failures.isEmpty(), failures.size() + " of " + verdicts.size()
+                + " boots disagree with the model:\n" + String.join("\n", failures));
+    }
+
+    static Placement predict(OvmfOracleCase oracleCase) {
+        MachineType machine = MachineCatalogue.resolve(OvmfOracleCase.MACHINE, QemuBinary.upstream(QEMU_10_0))
+                .orElseThrow();
+        LayoutInput layout = LayoutInput.builder(machine, QEMU_10_0)
+                .ram(oracleCase.ramGib() * GIB)
+                .maxMemory(oracleCase.maxMemGib() * GIB, oracleCase.maxMemGib() == 0 ? 0 : 2)
+                .physBits(oracleCase.cpu().physBits())
+                .amdCpu(oracleCase.cpu().vendorId().equals(FirmwareCpu.AMD))
+                .build();
+        AddressMap map = AddressLayout.compute(layout);
+        OvmfRelease release = OvmfRelease.EDK2_2022_11;
+        PciMmio64Knob knob = oracleCase.knob().map(value -> PciMmio64Knob.read(value, release))
+                .orElse(PciMmio64Knob.absent());
+        OvmfInput input = OvmfInputs.of(release, oracleCase.cpu(), map, knob);
+        return OvmfPlan.of(input, oracleCase.topology(), List.of()).place();
+    }
+
+    private static Verdict judge(OvmfOracleCase oracleCase, Path work) throws IOException, InterruptedException {
+        Placement predicted = predict(oracleCase);
+        Duration stopDeadline = predicted.outcome() == Placement.Outcome.ENUMERATION_FAILED ? STOP_DEADLINE
+                : Duration.ofDays(1);
+        OvmfBoot.Observation observed = OvmfBoot.boot(oracleCase, work, stopDeadline);
+        List<String> disagreements = new ArrayList<>();
+        if (!observed.error().isEmpty()) {
+            disagreements.add("no observation: " + observed.error());
+            return new Verdict(oracleCase, disagreements, observed.elapsed());
+        }
+        boolean predictedBoot = predicted.outcome() != Placement.Outcome.ENUMERATION_FAILED;
+        if (predictedBoot != observed.reachedBoot()) {
+            disagreements.add("predicted " + predicted.outcome() + " (window " + hex(predicted.aperture().base())
+                    + " +" + predicted.aperture().size() / GIB + " GiB); OVMF "
+                    + (observed.reachedBoot() ? "reached its boot manager" : "stopped before its boot manager"));
+        }
+        InfoPci pci = InfoPci.parse(observed.infoPci());
+        List<PciNode> nodes = oracleCase.topology();
+        for (PciNode.Endpoint endpoint : endpoints(nodes)) {
+            Optional<Long> expected = predicted.barsOf(endpoint).stream().findFirst()
+                    .map(Placement.PlacedBar::start);
+            Optional<Long> actual = pci.bar2ById().getOrDefault(endpoint.id(), Optional.empty());
+            if (!expected.equals(actual)) {
+                disagreements.add(endpoint.id() + " BAR2: predicted " + expected.map(OvmfOracleTest::hex)
+                        .orElse("not mapped") + ", OVMF " + actual.map(OvmfOracleTest::hex).orElse("not mapped"));
+            }
+        }
+        for (PciNode node : nodes) {
+            if (node instanceof PciNode.Bridge bridge) {
+                Optional<Placement.BridgeWindow> expected = predicted.bridgeWindows().stream()
+                        .filter(window -> window.bridge().id().equals(bridge.id())).findFirst();
+                Optional<long[]> actual = pci.prefetchableWindowById().getOrDefault(bridge.id(), Optional.empty());
+                String expectedText = expected.map(w -> hex(w.start()) + " +" + hex(w.size())).orElse("none");
+                String actualText = actual.map(w -> hex(w[0]) + " +" + hex(w[1])).orElse("none");
+                if (!expectedText.equals(actualText)) {
+                    disagreements.add(bridge.id() + " prefetchable window: predicted " + expectedText + ", OVMF "
+                            + actualText);
+                }
+            }
+        }
+        return new Verdict(oracleCase, disagreements, observed.elapsed());
+    }
+
+    private static List<PciNode.Endpoint> endpoints(List<PciNode> nodes) {
+        List<PciNode.Endpoint> found = new ArrayList<>();
+        for (PciNode node : nodes) {
+            if (node instanceof PciNode.Endpoint endpoint) {
+                found.add(endpoint);
+            } else if (node instanceof PciNode.Bridge bridge) {
+                found.addAll(endpoints(bridge.children()));
+            }
+        }
+        return found;
+    }
+
+    private static String hex(long value) {
+        return "0x" + Long.toHexString(value);
+    }
+}
