@@ -108,6 +108,6 @@ public final class PlatformResolver {
             return Resolved.of(request.physBits().getAsInt(), request.source());
         }
         return Resolved.of(LayoutInput.DEFAULT_PHYS_BITS, "QEMU's default for "
-                + inputs.cpuModel().map(m -> "-cpu " + m).orElse("host-model") + " (no phys-bits set)");
+                + inputs.cpuModel().map(m -> "-cpu " + m).orElse("host-model") + ", which sets no phys-bits");
     }
 }
