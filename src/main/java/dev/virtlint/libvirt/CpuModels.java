@@ -1,13 +1,10 @@
 package dev.virtlint.libvirt;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+
+import dev.virtlint.data.GeneratedTable;
 
 /**
  * QEMU's x86 CPU models: the CPUID vendor each one has under TCG, and whether it has long mode. Read
@@ -27,18 +24,8 @@ public final class CpuModels {
 
     private static Map<String, Model> load() {
         Map<String, Model> models = new HashMap<>();
-        try (var in = CpuModels.class.getResourceAsStream("qemu-cpu-models.tsv");
-             var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                String[] fields = line.split("\t");
-                models.put(fields[0], new Model(fields[1].equals("-") ? "" : fields[1], fields[2].equals("lm")));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+        for (String[] row : GeneratedTable.load(CpuModels.class, "qemu-cpu-models.tsv").rows()) {
+            models.put(row[0], new Model(row[1].equals("-") ? "" : row[1], row[2].equals("lm")));
         }
         return Map.copyOf(models);
     }

@@ -1,13 +1,10 @@
 package dev.virtlint.rules.qemu;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+
+import dev.virtlint.data.GeneratedTable;
 
 /**
  * The device models of {@code qemu-system-x86_64} and the bus each plugs into ({@code PCI}, {@code usb-bus},
@@ -25,21 +22,11 @@ public final class QemuDeviceTable {
 
     private static Map<String, String> load() {
         Map<String, String> buses = new HashMap<>();
-        try (var in = QemuDeviceTable.class.getResourceAsStream("qemu-devices.tsv");
-             var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                String[] fields = line.split("\t");
-                buses.put(fields[0], fields[1]);
-                if (!fields[2].equals("-")) {
-                    buses.put(fields[2], fields[1]);
-                }
+        for (String[] row : GeneratedTable.load(QemuDeviceTable.class, "qemu-devices.tsv").rows()) {
+            buses.put(row[0], row[1]);
+            if (!row[2].equals("-")) {
+                buses.put(row[2], row[1]);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return Map.copyOf(buses);
     }

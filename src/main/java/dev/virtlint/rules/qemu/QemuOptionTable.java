@@ -1,10 +1,5 @@
 package dev.virtlint.rules.qemu;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,6 +8,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.virtlint.data.GeneratedTable;
 import dev.virtlint.platform.Version;
 
 /**
@@ -36,28 +32,18 @@ public final class QemuOptionTable {
     }
 
     private static Table load() {
-        Version version = null;
+        GeneratedTable table = GeneratedTable.load(QemuOptionTable.class, "qemu-options.tsv");
+        Version version = table.comments().stream()
+                .map(VERSION_LINE::matcher)
+                .filter(Matcher::matches)
+                .map(header -> Version.parse(header.group(1)))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException(
+                        "qemu-options.tsv does not say which QEMU it was generated from"));
         Map<String, Option> options = new LinkedHashMap<>();
-        try (var in = QemuOptionTable.class.getResourceAsStream("qemu-options.tsv");
-             var reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = reader.readLine()) != null) {
-                Matcher header = VERSION_LINE.matcher(line);
-                if (header.matches()) {
-                    version = Version.parse(header.group(1));
-                }
-                if (line.startsWith("#") || line.isBlank()) {
-                    continue;
-                }
-                String[] fields = line.split("\t");
-                options.put(fields[0], new Option(fields[0], fields[1].equals("value"), fields[2].equals("json"),
-                        fields[3].equals("x86")));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (version == null) {
-            throw new IllegalStateException("qemu-options.tsv does not say which QEMU it was generated from");
+        for (String[] row : table.rows()) {
+            options.put(row[0], new Option(row[0], row[1].equals("value"), row[2].equals("json"),
+                    row[3].equals("x86")));
         }
         return new Table(version, Collections.unmodifiableMap(options));
     }
