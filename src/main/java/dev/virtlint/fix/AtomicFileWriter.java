@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import dev.virtlint.xml.SourceText;
 
@@ -78,6 +79,10 @@ public final class AtomicFileWriter {
 
     private static void copyOwnershipAndMode(Path original, Path temporary) throws IOException {
         if (!Files.exists(original)) {
+            // A new file gets the usual mode of a user's file, not the private mode of the temporary one.
+            if (Files.getFileAttributeView(temporary, PosixFileAttributeView.class) != null) {
+                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-r--r--"));
+            }
             return;
         }
         PosixFileAttributeView view = Files.getFileAttributeView(original, PosixFileAttributeView.class,

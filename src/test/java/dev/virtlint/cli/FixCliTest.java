@@ -63,6 +63,8 @@ class FixCliTest {
         Path file = write("vm.xml", BROKEN);
         Path out = dir.resolve("out.xml");
         assertEquals(0, CliRun.run("--fix", "--fix-output", out.toString(), file.toString()).exitCode());
+        assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)),
+                "a new file is not left with the temporary file's private mode");
         assertEquals(BROKEN, Files.readString(file));
         assertEquals(FIXED, Files.readString(out));
         assertEquals(2, CliRun.run("--fix-output", out.toString(), file.toString()).exitCode(),
