@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "map", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Print the guest physical address map QEMU will build for a domain: RAM below and above"
                 + " 4 GiB, the memory-hotplug region, the 64-bit PCI hole, AMD's HyperTransport hole, the highest"
-                + " address and whether QEMU will start.",
+                + " address and whether QEMU will start; then OVMF's 64-bit PCI window and where it puts each"
+                + " 64-bit BAR.",
         footerHeading = "%nExamples:%n",
         footer = {"  virt-lint map win11.xml", "  virt-lint map --accel tcg --format json win11.xml",
             "  virt-lint map --format svg -o map.svg win11.xml", "  virt-lint map --format html -o map.html win11.xml",
@@ -94,10 +95,12 @@ final class MapCommand implements Callable<Integer> {
             return MapPictureOutput.write(AddressMapSvg.of(platform), format, output, out, err);
         }
         if (format == MapFormat.json) {
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-                    .writeValueAsString(json(platform)));
+            Map<String, Object> json = json(platform);
+            json.put("firmware", FirmwareMapView.json(domain, platform, environment.hostFacts()));
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
         } else {
             text(out, platform);
+            FirmwareMapView.text(out, domain, platform, environment.hostFacts());
         }
         out.flush();
         return ExitCodes.CLEAN;

@@ -20,10 +20,11 @@ import java.util.Set;
  * <li>On the root bus, 64-bit BARs of either kind share the window. Behind a bridge only prefetchable ones do: the
  * others go to the bridge's 32-bit window.</li>
  * <li>The root pool goes at the window's base, aligned to its largest entry. If it does not fit, OVMF rejects the
- * device owning the largest BAR behind a bridge (of equal ones, the last in pool order), with all its BARs, and
- * tries again. Devices on the root bus are never candidates; if only they remain, allocation fails and OVMF gives
- * no PCI device any resources and stops before its boot manager. It stops the same way when a rejection leaves no
- * 64-bit resource at all (a lone device larger than the window, for example).</li>
+ * owner of the largest resource behind a bridge (of equal ones, the last in pool order) and tries again: a device,
+ * with all its BARs, for a BAR; the hot-pluggable bridge itself, with everything behind it, for its padding. Devices
+ * on the root bus are never candidates; if only they remain, allocation fails and OVMF gives no PCI device any
+ * resources and stops before its boot manager. It stops the same way when a rejection leaves no 64-bit resource at
+ * all (a lone device larger than the window, for example).</li>
  * </ul>
  */
 public final class BarPlacement {
@@ -35,37 +36,38 @@ public final class BarPlacement {
     private record Pool(List<Item> items, List<Long> offsets, long length, long alignment) {
     }
 
-    /** A BAR ({@code bar} set) or a bridge ({@code inner} set) in a pool. */
+    /** A BAR ({@code bar} set) or a bridge ({@code inner} set, with its hot-plug padding) in a pool. */
     private record Item(long length, long alignment, int devfn, int barIndex, PciNode.Endpoint endpoint, Bar bar,
-                        PciNode.Bridge bridge, Pool inner) {
+                        PciNode.Bridge bridge, Pool inner, long padding) {
         boolean isBar() {
             return bar != null;
         }
     }
 
+    /** What the rejection weighs: a BAR, owned by its device, or a padding, owned by its bridge. */
+    private record Candidate(long length, PciNode owner) {
+    }
+
     public static Placement place(Aperture aperture, OvmfRelease release, List<PciNode> rootBus) {
         long padding = OvmfModel.hotplugPadding(release, aperture.size());
-        List<PciNode.Endpoint> rejected = new ArrayList<>();
+        List<PciNode> rejected = new ArrayList<>();
         Set<String> rejectedIds = new HashSet<>();
         Pool first = pool(rootBus, true, rejectedIds, padding);
         long required = Pow2.alignUp(aperture.base(), first.alignment()) - aperture.base() + first.length();
         if (aperture.beyondFirmwareAddressWidth()) {
-            return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), List.of(), required,
-                    aperture);
+            return failed(rootBus, rejected, required, aperture);
         }
         Pool root = first;
         while (!fits(root, aperture)) {
-            Optional<Item> largest = largestBarBehindBridge(root, 0);
+            Optional<Candidate> largest = largestBehindBridge(root, 0);
             if (largest.isEmpty()) {
-                return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), rejected, required,
-                        aperture);
+                return failed(rootBus, rejected, required, aperture);
             }
-            rejected.add(largest.get().endpoint());
-            rejectedIds.add(largest.get().endpoint().id());
+            rejected.add(largest.get().owner());
+            rejectedIds.add(largest.get().owner().id());
             root = pool(rootBus, true, rejectedIds, padding);
             if (root.items().isEmpty()) {
-                return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), rejected, required,
-                        aperture);
+                return failed(rootBus, rejected, required, aperture);
             }
         }
         List<Placement.PlacedBar> bars = new ArrayList<>();
@@ -73,8 +75,29 @@ public final class BarPlacement {
         assign(root, Pow2.alignUp(aperture.base(), root.alignment()), bars, windows);
         bars.sort(Comparator.comparing(Placement.PlacedBar::start, Long::compareUnsigned));
         windows.sort(Comparator.comparing(Placement.BridgeWindow::start, Long::compareUnsigned));
+        List<PciNode.Endpoint> unassigned = new ArrayList<>();
+        collectUnassigned(rootBus, rejectedIds, false, unassigned);
         return new Placement(rejected.isEmpty() ? Placement.Outcome.ALL_PLACED : Placement.Outcome.DEVICES_REJECTED,
-                bars, windows, rejected, required, aperture);
+                bars, windows, rejected, unassigned, required, aperture);
+    }
+
+    private static Placement failed(List<PciNode> rootBus, List<PciNode> rejected, long required, Aperture aperture) {
+        List<PciNode.Endpoint> everything = new ArrayList<>();
+        collectUnassigned(rootBus, Set.of(), true, everything);
+        return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), rejected, everything, required,
+                aperture);
+    }
+
+    private static void collectUnassigned(List<PciNode> nodes, Set<String> rejected, boolean underRejected,
+                                          List<PciNode.Endpoint> found) {
+        for (PciNode node : nodes) {
+            boolean lost = underRejected || rejected.contains(node.id());
+            if (node instanceof PciNode.Endpoint endpoint && lost) {
+                found.add(endpoint);
+            } else if (node instanceof PciNode.Bridge bridge) {
+                collectUnassigned(bridge.children(), rejected, lost, found);
+            }
+        }
     }
 
     private static boolean fits(Pool root, Aperture aperture) {
@@ -90,14 +113,14 @@ public final class BarPlacement {
     private static Pool pool(List<PciNode> nodes, boolean rootBus, Set<String> rejected, long padding) {
         List<Item> items = new ArrayList<>();
         for (PciNode node : nodes) {
+            if (rejected.contains(node.id())) {
+                continue;
+            }
             if (node instanceof PciNode.Endpoint endpoint) {
-                if (rejected.contains(endpoint.id())) {
-                    continue;
-                }
                 for (Bar bar : endpoint.bars()) {
                     if (bar.is64Bit() && (rootBus || bar.prefetchable())) {
                         items.add(new Item(bar.size(), bar.size(), endpoint.devfn(), bar.index(), endpoint, bar, null,
-                                null));
+                                null, 0));
                     }
                 }
             } else if (node instanceof PciNode.Bridge bridge) {
@@ -109,7 +132,7 @@ public final class BarPlacement {
                 long length = Math.max(Pow2.alignUp(inner.length(), BRIDGE_GRANULARITY), bridgePadding);
                 long alignment = Math.max(Math.max(inner.alignment(), BRIDGE_GRANULARITY),
                         bridgePadding == 0 ? 0 : Pow2.ceil(bridgePadding));
-                items.add(new Item(length, alignment, bridge.devfn(), 0, null, null, bridge, inner));
+                items.add(new Item(length, alignment, bridge.devfn(), 0, null, null, bridge, inner, bridgePadding));
             }
         }
         Comparator<Item> scanOrder = Comparator.comparingInt(Item::devfn).thenComparingInt(Item::barIndex);
@@ -126,15 +149,28 @@ public final class BarPlacement {
                 items.isEmpty() ? 1 : items.get(0).alignment());
     }
 
-    /** The BAR OVMF's rejection picks: the largest behind a bridge, the last of equals in pool order. */
-    private static Optional<Item> largestBarBehindBridge(Pool pool, int depth) {
-        Item best = null;
+    /**
+     * What OVMF's rejection picks: the largest BAR or padding behind a bridge, the last of equals in pool order (a
+     * bridge's padding after its children).
+     */
+    private static Optional<Candidate> largestBehindBridge(Pool pool, int depth) {
+        Candidate best = null;
         for (Item item : pool.items()) {
-            Optional<Item> candidate = item.isBar()
-                    ? (depth > 0 ? Optional.of(item) : Optional.empty())
-                    : largestBarBehindBridge(item.inner(), depth + 1);
-            if (candidate.isPresent() && (best == null || candidate.get().length() >= best.length())) {
-                best = candidate.get();
+            List<Candidate> candidates = new ArrayList<>();
+            if (item.isBar()) {
+                if (depth > 0) {
+                    candidates.add(new Candidate(item.length(), item.endpoint()));
+                }
+            } else {
+                largestBehindBridge(item.inner(), depth + 1).ifPresent(candidates::add);
+                if (item.padding() > 0) {
+                    candidates.add(new Candidate(item.padding(), item.bridge()));
+                }
+            }
+            for (Candidate candidate : candidates) {
+                if (best == null || candidate.length() >= best.length()) {
+                    best = candidate;
+                }
             }
         }
         return Optional.ofNullable(best);

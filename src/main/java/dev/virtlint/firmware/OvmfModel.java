@@ -36,7 +36,7 @@ public final class OvmfModel {
         if (!release.hasDynamicWindow()) {
             return new Aperture(classicBase, classicSize, Aperture.Kind.CLASSIC, false,
                     untrustedWidth(classicBase, classicSize), knob, OptionalLong.empty(),
-                    classic + " (OVMF " + release + " predates the dynamic window)");
+                    classic + "; OVMF " + release + " predates the dynamic window");
         }
         FirmwareCpu cpu = input.cpu();
         int bits = cpu.physBits();
@@ -51,8 +51,8 @@ public final class OvmfModel {
             trust.append("GuestPhysBits ").append(cpu.guestPhysBits()).append(" is set");
         } else {
             trust.append(trusted ? "trusts" : "does not trust").append(" the vCPU's ").append(cpu.physBits())
-                    .append(" phys-bits").append(trusted ? "" : " (" + vendorName(cpu.vendorId())
-                            + "; it trusts 41 and more, Intel 36 or 39, AMD 40)");
+                    .append(" phys-bits").append(trusted ? "" : " on " + vendorName(cpu.vendorId())
+                            + ": it trusts 41 and more, Intel 36 or 39, AMD 40");
         }
         if (!trusted) {
             return new Aperture(classicBase, classicSize, Aperture.Kind.CLASSIC, false,
@@ -65,7 +65,7 @@ public final class OvmfModel {
             bits = cap;
         }
         if (!cpu.gigabytePages() && bits > NO_GIGABYTE_PAGES_CAP) {
-            trust.append(", capped at 40 because the vCPU lacks 1 GiB pages (pdpe1gb)");
+            trust.append(", capped at 40 because the vCPU lacks 1 GiB pages, pdpe1gb");
             bits = NO_GIGABYTE_PAGES_CAP;
         }
         String prefix = "OVMF " + release + " " + trust;

@@ -9,13 +9,15 @@ import java.util.Objects;
  * @param outcome        whether every device got its BARs
  * @param bars           the placed 64-bit BARs, in address order
  * @param bridgeWindows  the 64-bit prefetchable windows OVMF programs into bridges, in address order
- * @param rejected       endpoints OVMF rejected, in the order it rejected them; none of their BARs (32-bit ones
- *                       included) are assigned
+ * @param rejected       what OVMF rejected, in order: devices, and hot-pluggable bridges whose padding it dropped
+ * @param unassigned     every endpoint left without resources (32-bit BARs included): the rejected ones, those
+ *                       behind a rejected bridge, or all of them when the enumeration failed
  * @param requiredBytes  the window the first attempt needed (every device, aligned), from the window's base
  * @param aperture       the window the BARs were placed in
  */
 public record Placement(Outcome outcome, List<PlacedBar> bars, List<BridgeWindow> bridgeWindows,
-                        List<PciNode.Endpoint> rejected, long requiredBytes, Aperture aperture) {
+                        List<PciNode> rejected, List<PciNode.Endpoint> unassigned, long requiredBytes,
+                        Aperture aperture) {
 
     public enum Outcome {
         ALL_PLACED,
@@ -35,6 +37,7 @@ public record Placement(Outcome outcome, List<PlacedBar> bars, List<BridgeWindow
         bars = List.copyOf(bars);
         bridgeWindows = List.copyOf(bridgeWindows);
         rejected = List.copyOf(rejected);
+        unassigned = List.copyOf(unassigned);
     }
 
     /** A BAR and the address OVMF assigns it; {@code end} is inclusive. */
@@ -55,9 +58,9 @@ public record Placement(Outcome outcome, List<PlacedBar> bars, List<BridgeWindow
         return outcome == Outcome.ALL_PLACED;
     }
 
-    /** The endpoint got no resources: rejected, or the whole enumeration failed. */
-    public boolean unassigned(PciNode.Endpoint endpoint) {
-        return outcome == Outcome.ENUMERATION_FAILED || rejected.stream().anyMatch(r -> r.id().equals(endpoint.id()));
+    /** The endpoint got no resources. */
+    public boolean isUnassigned(PciNode.Endpoint endpoint) {
+        return unassigned.stream().anyMatch(lost -> lost.id().equals(endpoint.id()));
     }
 
     public List<PlacedBar> barsOf(PciNode.Endpoint endpoint) {

@@ -2,6 +2,7 @@ package dev.virtlint.firmware;
 
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Predicate;
 
 /** Searches for firmware inputs under which OVMF places every BAR of a guest within the vCPU's reach. */
 public final class WindowAdvisor {
@@ -44,8 +45,13 @@ public final class WindowAdvisor {
 
     /** The smallest X-PciMmio64Mb (a power of two, at least 1 GiB) that places every BAR within the vCPU's reach. */
     public static OptionalLong smallestKnob(OvmfPlan plan) {
+        return smallestKnob(plan, WindowAdvisor::placesEverything);
+    }
+
+    /** The smallest X-PciMmio64Mb (a power of two, at least 1 GiB) under which the guest's plan is {@code acceptable}. */
+    public static OptionalLong smallestKnob(OvmfPlan plan, Predicate<OvmfPlan> acceptable) {
         for (long mib = SMALLEST_KNOB_MIB; mib <= PciMmio64Knob.MAX_MIB; mib <<= 1) {
-            if (placesEverything(plan.withInput(plan.input().withKnobMib(mib)))) {
+            if (acceptable.test(plan.withInput(plan.input().withKnobMib(mib)))) {
                 return OptionalLong.of(mib);
             }
         }

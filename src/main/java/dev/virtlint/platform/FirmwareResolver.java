@@ -53,7 +53,7 @@ final class FirmwareResolver {
         }
         OvmfInput input = OvmfInputs.of(release.get(), cpu.value().get(), map, knob.value().get());
         return Resolved.of(OvmfPlan.of(input, topology.value().get().rootBus(), topology.value().get().notes()),
-                "OVMF " + release.get() + " (" + cpu.source() + ")");
+                "OVMF " + release.get() + " for a vCPU with " + cpu.source());
     }
 
     /** The first {@code -fw_cfg} for X-PciMmio64Mb; QEMU refuses to start on malformed or duplicate ones. */

@@ -1,6 +1,7 @@
 package dev.virtlint.platform;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +28,7 @@ import dev.virtlint.xml.XmlElement;
  * what libvirt 11.3 does when it defines a q35 domain (checked with {@code virsh domxml-to-native}): every PCIe device
  * gets a new hot-pluggable pcie-root-port, conventional PCI devices go behind a pcie-to-pci-bridge, video and ich9
  * sound sit on the root bus, a qemu-xhci USB controller and a virtio memballoon are added unless the domain says
- * otherwise, and so is one spare root port when any root port was added.
+ * otherwise, and so is one spare root port when the domain names no PCI controller of its own.
  */
 final class GuestPciTopology {
     /** Modern virtio-pci: a 16 KiB 64-bit prefetchable BAR for its capabilities (BAR 4; BAR 2 on virtio-vga). */
@@ -73,8 +74,16 @@ final class GuestPciTopology {
     }
 
     /** A device without a PCI address, which libvirt places when it defines the domain. */
-    private record Auto(Emulated device, Optional<String> hostDevice) {
+    private record Auto(Emulated device, Optional<String> hostDevice, String kind) {
     }
+
+    /**
+     * The order in which libvirt gives devices without an address their slots, by element (checked with
+     * {@code virsh domxml-to-native}: interfaces, then the USB controller, then disks, then the memballoon).
+     */
+    private static final List<String> ASSIGNMENT_ORDER = List.of("filesystem", "interface", "sound", "controller",
+            "disk", "hostdev", "memballoon", "rng", "watchdog", "video", "input", "shmem", "vsock", "iommu", "crypto",
+            "memory");
 
     private final DomainDef domain;
     private final boolean q35;
@@ -83,8 +92,9 @@ final class GuestPciTopology {
     private final Set<String> ids = new HashSet<>();
     private final List<String> autoRootPorts = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
-    private BridgeDraft autoPciBridge;
+    private int rootPortSlot = -1;
     private int addedRootPorts;
+    private boolean memballoonMissing;
 
     private GuestPciTopology(DomainDef domain, MachineFamily family) {
         this.domain = domain;
@@ -110,6 +120,7 @@ final class GuestPciTopology {
         List<Auto> autos = new ArrayList<>();
         builder.addEmulatedDevices(autos);
         builder.addHostdevs(autos);
+        builder.addDefaultMemballoon(autos);
         builder.placeAutomatically(autos);
         return Resolved.of(new Topology(builder.freeze(builder.root), builder.notes()), "the domain's devices");
     }
@@ -146,7 +157,7 @@ final class GuestPciTopology {
             String model = controller.model().orElse("pci-bridge");
             boolean hotPluggable = controller.isRootPort() || model.equals("pcie-switch-downstream-port");
             boolean hotplug = hotPluggable && !controller.hotplug().map("off"::equals).orElse(false);
-            String id = unique(controller.alias().orElse("pci." + controller.index().get()) + " (" + model + ")");
+            String id = unique(controller.alias().orElse("pci." + controller.index().get()) + " " + model);
             bridgesByIndex.put(controller.index().get(),
                     new BridgeDraft(id, hotplug, pref64Reserve(controller)));
         }
@@ -155,6 +166,9 @@ final class GuestPciTopology {
             if (controller.address().isPresent()) {
                 PciAddressOf at = PciAddressOf.of(controller.address().get());
                 attachTo(at.bus(), at.slot(), at.function(), bridge);
+            } else if (controller.isRootPort()) {
+                int devfn = nextRootPortDevfn();
+                place(root, bridge, devfn >> 3, devfn & 7);
             } else {
                 int slot = firstFreeSlot(root, 1);
                 place(root, bridge, slot, 0);
@@ -194,7 +208,8 @@ final class GuestPciTopology {
                 attachTo(at.bus(), at.slot(), at.function(),
                         PciNode.Endpoint.passthrough(id, at.slot(), at.function(), bdf));
             } else {
-                autos.add(new Auto(new Emulated(id, List.of(), AutoPlacement.ROOT_PORT, -1), Optional.of(bdf)));
+                autos.add(new Auto(new Emulated(id, List.of(), AutoPlacement.ROOT_PORT, -1), Optional.of(bdf),
+                        "hostdev"));
             }
         }
     }
@@ -223,17 +238,22 @@ final class GuestPciTopology {
                 attachTo(at.bus(), at.slot(), at.function(),
                         PciNode.Endpoint.emulated(device.get().id(), at.slot(), at.function(), device.get().bars()));
             } else {
-                autos.add(new Auto(device.get(), Optional.empty()));
+                autos.add(new Auto(device.get(), Optional.empty(), element.qualifiedName()));
             }
         }
         if (q35 && !hasUsbController) {
-            autos.add(0, new Auto(new Emulated(unique("usb controller (qemu-xhci)"), List.of(XHCI_BAR),
-                    AutoPlacement.ROOT_PORT, -1), Optional.empty()));
+            autos.add(new Auto(new Emulated(unique("qemu-xhci USB controller"), List.of(XHCI_BAR),
+                    AutoPlacement.ROOT_PORT, -1), Optional.empty(), "controller"));
             notes.add("libvirt adds a qemu-xhci USB controller, as the domain has none");
         }
-        if (!hasMemballoon) {
-            autos.add(new Auto(new Emulated(unique("memballoon (virtio)"), List.of(VIRTIO_BAR),
-                    q35 ? AutoPlacement.ROOT_PORT : AutoPlacement.ROOT_BUS, -1), Optional.empty()));
+        memballoonMissing = !hasMemballoon;
+    }
+
+    /** libvirt's default memballoon comes after the devices the domain names. */
+    private void addDefaultMemballoon(List<Auto> autos) {
+        if (memballoonMissing) {
+            autos.add(new Auto(new Emulated(unique("virtio memballoon"), List.of(VIRTIO_BAR),
+                    q35 ? AutoPlacement.ROOT_PORT : AutoPlacement.ROOT_BUS, -1), Optional.empty(), "memballoon"));
             notes.add("libvirt adds a virtio memballoon, as the domain has no <memballoon>");
         }
     }
@@ -253,28 +273,28 @@ final class GuestPciTopology {
                             .orElse(""), VIRTIO_BAR));
             case "interface" -> type.map("hostdev"::equals).orElse(false)
                     ? Optional.empty()
-                    : Optional.of(virtioModel ? pcie("interface (" + model.get() + ")", VIRTIO_BAR)
-                            : pcie("interface (" + model.orElse("default model") + ")", null));
+                    : Optional.of(virtioModel ? pcie(model.get() + " interface", VIRTIO_BAR)
+                            : pcie(model.map(m -> m + " interface").orElse("interface"), null));
             case "controller" -> controller(type.orElse(""), element.attributeValue("model"), hasPciAddress);
             case "memballoon" -> model.filter(m -> !m.equals("none")).map(m -> q35
-                    ? pcie("memballoon (" + m + ")", virtioModel ? VIRTIO_BAR : null)
-                    : rootBus("memballoon (" + m + ")", virtioModel ? VIRTIO_BAR : null, -1));
-            case "rng", "vsock", "crypto" -> virtioModel ? Optional.of(pcie(name + " (" + model.get() + ")", VIRTIO_BAR))
+                    ? pcie(m + " memballoon", virtioModel ? VIRTIO_BAR : null)
+                    : rootBus(m + " memballoon", virtioModel ? VIRTIO_BAR : null, -1));
+            case "rng", "vsock", "crypto" -> virtioModel ? Optional.of(pcie(model.get() + " " + name, VIRTIO_BAR))
                     : Optional.empty();
             case "input" -> type.filter(t -> element.attributeValue("bus").map("virtio"::equals).orElse(false))
-                    .map(t -> pcie("virtio input (" + t + ")", VIRTIO_BAR));
+                    .map(t -> pcie("virtio " + t + " input", VIRTIO_BAR));
             case "filesystem" -> Optional.of(pcie("filesystem " + element.child("target")
                     .flatMap(t -> t.attributeValue("dir")).orElse(""), VIRTIO_BAR));
             case "video" -> model.filter(m -> !m.equals("none") && !m.equals("ramfb"))
-                    .map(m -> rootBus("video (" + m + ")", m.equals("virtio")
+                    .map(m -> rootBus(m + " video", m.equals("virtio")
                             ? Bar.prefetchable64(2, 16 * MemorySize.KIB) : null, VIDEO_SLOT));
             case "sound" -> model.filter(m -> !m.equals("usb"))
-                    .map(m -> rootBus("sound (" + m + ")", null, m.equals("ich9") ? ICH9_SOUND_SLOT : -1));
-            case "watchdog" -> model.filter("i6300esb"::equals).map(m -> conventional("watchdog (i6300esb)", null));
+                    .map(m -> rootBus(m + " sound", null, m.equals("ich9") ? ICH9_SOUND_SLOT : -1));
+            case "watchdog" -> model.filter("i6300esb"::equals).map(m -> conventional("i6300esb watchdog", null));
             case "shmem" -> Optional.of(conventional("shmem " + element.attributeValue("name").orElse(""),
                     Bar.prefetchable64(2, shmemSize(element))));
-            case "iommu" -> model.filter("virtio"::equals).map(m -> pcie("iommu (virtio)", VIRTIO_BAR));
-            case "memory" -> model.filter(m -> m.startsWith("virtio")).map(m -> pcie("memory (" + m + ")", VIRTIO_BAR));
+            case "iommu" -> model.filter("virtio"::equals).map(m -> pcie("virtio iommu", VIRTIO_BAR));
+            case "memory" -> model.filter(m -> m.startsWith("virtio")).map(m -> pcie(m + " memory", VIRTIO_BAR));
             default -> Optional.empty();
         };
     }
@@ -288,10 +308,10 @@ final class GuestPciTopology {
                 }
                 Bar bar = usbModel.contains("xhci") ? XHCI_BAR : null;
                 yield Optional.of(q35 && usbModel.contains("xhci")
-                        ? pcie("usb controller (" + usbModel + ")", bar)
-                        : rootBus("usb controller (" + usbModel + ")", bar, -1));
+                        ? pcie(usbModel + " USB controller", bar)
+                        : rootBus(usbModel + " USB controller", bar, -1));
             }
-            case "scsi" -> Optional.of(pcie("scsi controller (" + model.orElse("default model") + ")",
+            case "scsi" -> Optional.of(pcie(model.map(m -> m + " SCSI controller").orElse("SCSI controller"),
                     model.map(m -> m.startsWith("virtio")).orElse(false) ? VIRTIO_BAR : null));
             case "virtio-serial" -> Optional.of(pcie("virtio-serial controller", VIRTIO_BAR));
             case "sata" -> hasPciAddress ? Optional.of(pcie("sata controller", null)) : Optional.empty();
@@ -326,8 +346,10 @@ final class GuestPciTopology {
         return new Emulated(unique(id), bar == null ? List.of() : List.of(bar), AutoPlacement.ROOT_BUS, preferredSlot);
     }
 
-    /** Devices without an address, in the order libvirt assigns them: root-bus devices first, then the rest. */
-    private void placeAutomatically(List<Auto> autos) {
+    /** Devices without an address, in libvirt's order: root-bus devices first, then the rest. */
+    private void placeAutomatically(List<Auto> unordered) {
+        List<Auto> autos = new ArrayList<>(unordered);
+        autos.sort(Comparator.comparingInt(auto -> ASSIGNMENT_ORDER.indexOf(auto.kind())));
         for (Auto auto : autos) {
             Emulated device = auto.device();
             if (device.placement() == AutoPlacement.ROOT_BUS || !q35) {
@@ -336,28 +358,32 @@ final class GuestPciTopology {
                 place(root, endpoint(auto, slot, 0), slot, 0);
             }
         }
+        if (!q35) {
+            return;
+        }
+        // libvirt adds the controllers conventional PCI devices need before it places any device.
+        BridgeDraft pciBridge = null;
+        if (autos.stream().anyMatch(auto -> auto.device().placement() == AutoPlacement.PCI_BRIDGE)) {
+            pciBridge = new BridgeDraft(unique("pcie-to-pci-bridge"), false, OptionalLong.empty());
+            place(addRootPort("pcie-to-pci-bridge").bus, pciBridge, 0, 0);
+        }
         for (Auto auto : autos) {
             Emulated device = auto.device();
-            if (!q35 || device.placement() == AutoPlacement.ROOT_BUS) {
-                continue;
-            }
             if (device.placement() == AutoPlacement.ROOT_PORT) {
                 BridgeDraft port = addRootPort(device.id());
                 place(port.bus, endpoint(auto, 0, 0), 0, 0);
-            } else {
-                if (autoPciBridge == null) {
-                    autoPciBridge = new BridgeDraft(unique("pcie-to-pci-bridge"), false, OptionalLong.empty());
-                    BridgeDraft port = addRootPort("pcie-to-pci-bridge");
-                    place(port.bus, autoPciBridge, 0, 0);
-                }
-                int slot = firstFreeSlot(autoPciBridge.bus, 1);
-                place(autoPciBridge.bus, endpoint(auto, slot, 0), slot, 0);
+            } else if (device.placement() == AutoPlacement.PCI_BRIDGE) {
+                int slot = firstFreeSlot(pciBridge.bus, 1);
+                place(pciBridge.bus, endpoint(auto, slot, 0), slot, 0);
             }
         }
         if (addedRootPorts > 0) {
-            addRootPort(null);
+            boolean spare = domain.controllers().stream().noneMatch(c -> c.isPci() && !c.isRootBus());
+            if (spare) {
+                addRootPort(null);
+            }
             notes.add("libvirt puts " + String.join(", ", autoRootPorts) + " behind new hot-pluggable"
-                    + " pcie-root-ports, and adds one spare");
+                    + " pcie-root-ports" + (spare ? ", and adds a spare one" : ""));
         }
     }
 
@@ -369,15 +395,31 @@ final class GuestPciTopology {
     }
 
     private BridgeDraft addRootPort(String forDevice) {
-        BridgeDraft port = new BridgeDraft(unique("pcie-root-port added by libvirt"
-                + (forDevice == null ? " (spare)" : " for " + forDevice)), true, OptionalLong.empty());
+        BridgeDraft port = new BridgeDraft(unique(forDevice == null ? "libvirt's spare pcie-root-port"
+                : "libvirt's pcie-root-port for " + forDevice), true, OptionalLong.empty());
         if (forDevice != null) {
             addedRootPorts++;
             autoRootPorts.add(forDevice);
         }
-        int devfn = firstFreeDevfn(root);
+        int devfn = nextRootPortDevfn();
         place(root, port, devfn >> 3, devfn & 7);
         return port;
+    }
+
+    /**
+     * libvirt packs the root ports it places into the functions of one root-bus slot, then takes the next slot
+     * that is wholly free.
+     */
+    private int nextRootPortDevfn() {
+        if (rootPortSlot >= 0) {
+            for (int function = 0; function < FUNCTIONS; function++) {
+                if (!root.usedDevfns.contains(rootPortSlot << 3 | function)) {
+                    return rootPortSlot << 3 | function;
+                }
+            }
+        }
+        rootPortSlot = firstFreeSlot(root, 1);
+        return rootPortSlot << 3;
     }
 
     private static int firstFreeSlot(Bus bus, int from) {
@@ -391,16 +433,6 @@ final class GuestPciTopology {
             }
         }
         return SLOTS - 1;
-    }
-
-    /** libvirt packs the root ports it adds into the functions of one root-bus slot after another. */
-    private static int firstFreeDevfn(Bus bus) {
-        for (int devfn = 1 << 3; devfn < SLOTS * FUNCTIONS; devfn++) {
-            if (!bus.usedDevfns.contains(devfn)) {
-                return devfn;
-            }
-        }
-        return SLOTS * FUNCTIONS - 1;
     }
 
     private void attachTo(int busIndex, int slot, int function, Object node) {

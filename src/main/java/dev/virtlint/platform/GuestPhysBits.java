@@ -66,7 +66,7 @@ public final class GuestPhysBits {
         int physBits = platform.physBits().value().get();
         int value = cpuid.value().get();
         return value == 0
-                ? Resolved.of(physBits, "phys-bits, as guest-phys-bits is unset (" + cpuid.source() + ")")
+                ? Resolved.of(physBits, "phys-bits, as guest-phys-bits is unset: " + cpuid.source())
                 : Resolved.of(Math.min(value, physBits), cpuid.source());
     }
 

@@ -3,11 +3,19 @@ package dev.virtlint.rules;
 import java.util.List;
 import java.util.Optional;
 
+import dev.virtlint.rules.firmware.BarSizesUnknown;
+import dev.virtlint.rules.firmware.MalformedFwCfg;
+import dev.virtlint.rules.firmware.Mmio64ApertureBeyondPhysBits;
+import dev.virtlint.rules.firmware.Mmio64ApertureTooSmall;
+import dev.virtlint.rules.firmware.MmioWindowInAmdHtHole;
 import dev.virtlint.rules.gpu.GpuFunctionsSplit;
 import dev.virtlint.rules.gpu.GpuRootPortHotplug;
 import dev.virtlint.rules.gpu.LaptopDgpu;
 import dev.virtlint.rules.gpu.NvidiaHypervisorVisible;
 import dev.virtlint.rules.gpu.UnstableDeviceAlias;
+import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
+import dev.virtlint.rules.iommu.ViommuAwBitsGuestPhysBitsMismatch;
+import dev.virtlint.rules.iommu.ViommuCachingModeOff;
 import dev.virtlint.rules.machine.DeprecatedMachineType;
 import dev.virtlint.rules.machine.UnknownMachineType;
 import dev.virtlint.rules.machine.UnpinnedMachineType;
@@ -34,7 +42,15 @@ public final class RuleRegistry {
             new PhysBitsTooLow(),
             new Amd1TbRelocation(),
             new RamInAmdHtHole(),
+            new MmioWindowInAmdHtHole(),
             new PhysBitsExceedHost(),
+            new Mmio64ApertureTooSmall(),
+            new Mmio64ApertureBeyondPhysBits(),
+            new BarSizesUnknown(),
+            new MalformedFwCfg(),
+            new ViommuAwBitsExceedHost(),
+            new ViommuAwBitsGuestPhysBitsMismatch(),
+            new ViommuCachingModeOff(),
             new GpuRootPortHotplug(),
             new NvidiaHypervisorVisible(),
             new GpuFunctionsSplit(),

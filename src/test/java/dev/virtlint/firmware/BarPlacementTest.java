@@ -125,6 +125,27 @@ class BarPlacementTest {
     }
 
     @Test
+    void aSparePortsPaddingIsDroppedForADeviceOnTheRootBus() {
+        Aperture at39 = OvmfModel.aperture(OvmfModelTest.input(OvmfRelease.EDK2_2022_11, OvmfModelTest.intel(39, true)));
+        PciNode.Bridge spare = port(0x18, true);
+        Placement placement = BarPlacement.place(at39, OvmfRelease.EDK2_2022_11,
+                List.of(device(0x10, 0, 64 * GIB), spare));
+        assertEquals(Placement.Outcome.DEVICES_REJECTED, placement.outcome());
+        assertEquals(List.of("rp24"), rejected(placement));
+        assertEquals(Map.of("dev0", 0x70_0000_0000L), addresses(placement));
+        assertTrue(placement.bridgeWindows().isEmpty());
+    }
+
+    @Test
+    void devicesBehindARejectedPortAreUnassigned() {
+        PciNode.Endpoint small = device(0, 0, 16 * MIB);
+        Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11,
+                List.of(device(0x10, 0, 128 * GIB), port(0x18, true, small)));
+        assertEquals(List.of("rp24"), rejected(placement), "its 512 MiB padding outweighs its 16 MiB device");
+        assertTrue(placement.isUnassigned(small));
+    }
+
+    @Test
     void rootBusKeepsScanOrderAmongEquals() {
         Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, List.of(
                 port(0x18, false, device(0, 0, 32 * GIB)), device(0x10, 0, 32 * GIB), device(0x11, 0, 32 * GIB),

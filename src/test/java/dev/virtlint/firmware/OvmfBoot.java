@@ -71,11 +71,21 @@ final class OvmfBoot {
             }
             return run(oracleCase.commandLine(QEMU, code, vars, serial, directory), serial, stopDeadline);
         } finally {
-            try (Stream<Path> files = Files.walk(directory)) {
-                for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
-                    Files.deleteIfExists(path);
-                }
+            deleteTree(directory);
+        }
+    }
+
+    /** Scratch files can be gone already (a cleaned /tmp); the result of the boot is what matters. */
+    private static void deleteTree(Path directory) throws IOException {
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
             }
+        } catch (java.nio.file.NoSuchFileException alreadyGone) {
+            // Removed while we walked it: nothing left to clean.
         }
     }
 

@@ -52,6 +52,8 @@ final class OvmfOracleCases {
                 port(true, 16 * G));
         c.quick("Intel at 46 bits without 1 GiB pages: OVMF caps at 40", intelNoGigabytePages(46), 2, 0, null,
                 port(true, 64 * G));
+        c.quick("128 GiB on pcie.0 beside a hot-pluggable port with a 16 MiB device: the port is dropped", amd(40), 2, 0,
+                null, root(128 * G), port(true, 16 * M));
         c.quick("five functions behind one port against a GPU on pcie.0: a function is rejected", amd(40), 2, 0, null,
                 port(false, 16 * G, 16 * G, 16 * G, 16 * G, 16 * G), root(64 * G));
 
@@ -106,8 +108,8 @@ final class OvmfOracleCases {
                 port(true, 64 * G), port(true, 64 * G), port(true, 64 * G), port(true, 64 * G), port(true));
         c.full("EPYC: 64 GiB and three hot-pluggable ports fit", amd(40), 2, 0, null, port(true, 64 * G), port(true),
                 port(true), port(true));
-        c.full("Intel at 39 bits: 64 GiB on pcie.0 and a spare port: the firmware stops", intel(39), 2, 0, null,
-                root(64 * G), port(true));
+        c.full("Intel at 39 bits: 64 GiB on pcie.0 and a spare port: the port's padding is dropped", intel(39), 2, 0,
+                null, root(64 * G), port(true));
         c.full("EPYC: two 64 GiB GPUs behind fixed ports fill the window", amd(40), 2, 0, null, port(false, 64 * G),
                 port(false, 64 * G));
         c.full("EPYC at 46 bits: 8 TiB window at 56 TiB", amd(46), 2, 0, null, port(true, 128 * G));
@@ -118,8 +120,8 @@ final class OvmfOracleCases {
                 port(true, 64 * G));
         c.full("a GPU with its audio function behind one hot-pluggable port", amd(40), 2, 0, null,
                 port(true, 32 * G, M));
-        c.full("Intel at 41 bits: 256 GiB on pcie.0 and a spare port: the firmware stops", intel(41), 2, 0, null,
-                root(256 * G), port(true));
+        c.full("Intel at 41 bits: 256 GiB on pcie.0 and a spare port: the port's padding is dropped", intel(41), 2, 0,
+                null, root(256 * G), port(true));
         c.full("a single 256 MiB BAR behind a fixed port", amd(40), 2, 0, null, port(false, 256 * M));
         c.full("EPYC: four 32 GiB GPUs and a spare port: the last GPU is rejected", amd(40), 2, 0, null,
                 port(true, 32 * G), port(true, 32 * G), port(true, 32 * G), port(true, 32 * G), port(true));

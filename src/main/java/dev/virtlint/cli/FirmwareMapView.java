@@ -1,0 +1,167 @@
+package dev.virtlint.cli;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.virtlint.domain.DomainDef;
+import dev.virtlint.domain.Hostdev;
+import dev.virtlint.domain.MemorySize;
+import dev.virtlint.firmware.Aperture;
+import dev.virtlint.firmware.OvmfModel;
+import dev.virtlint.firmware.OvmfPlan;
+import dev.virtlint.firmware.PciNode;
+import dev.virtlint.firmware.Placement;
+import dev.virtlint.host.HostFacts;
+import dev.virtlint.platform.Platform;
+import dev.virtlint.rules.Hex;
+import dev.virtlint.rules.firmware.PassthroughBars;
+
+/**
+ * The firmware half of {@code virt-lint map}: OVMF's 64-bit PCI window and where it puts each 64-bit BAR and root-port
+ * window, from the same model the firmware rules use.
+ */
+final class FirmwareMapView {
+    private FirmwareMapView() {
+    }
+
+    /** What OVMF does with the guest, once BAR sizes from host facts are filled in; empty when they are not known. */
+    private record View(OvmfPlan plan, Optional<Placement> placement, List<String> unsized) {
+    }
+
+    private static Optional<View> view(DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+        Optional<OvmfPlan> plan = platform.firmware().value();
+        if (plan.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> unsized = new ArrayList<>();
+        for (Hostdev hostdev : domain.pciHostdevs()) {
+            PassthroughBars.whyUnknown(hostdev, facts).ifPresent(why -> unsized.add(
+                    hostdev.source().map(s -> "hostdev " + s.bdf()).orElse("a hostdev") + ": " + why));
+        }
+        OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(domain.pciHostdevs(), facts));
+        return Optional.of(new View(sized, unsized.isEmpty() ? Optional.of(sized.place()) : Optional.empty(), unsized));
+    }
+
+    static void text(PrintWriter out, DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+        out.println();
+        Optional<View> view = view(domain, platform, facts);
+        if (view.isEmpty()) {
+            out.println("firmware         not predicted: " + platform.firmware().source());
+            return;
+        }
+        Aperture aperture = view.get().plan().aperture();
+        out.println("firmware         " + aperture.explanation());
+        if (aperture.size() == 0) {
+            out.println("ovmf-mmio64      none: OVMF has no 64-bit PCI window");
+        } else {
+            out.printf("ovmf-mmio64      %s-%s  %s%s%n", Hex.of(aperture.base()), Hex.of(aperture.lastAddress()),
+                    MemorySize.format(aperture.size()), aperture.movedFrom().isPresent()
+                            ? " (moved from " + Hex.of(aperture.movedFrom().getAsLong()) + ")" : "");
+        }
+        long padding = OvmfModel.hotplugPadding(view.get().plan().input().release(), aperture.size());
+        out.println("hot-plug padding " + (padding == 0 ? "none in the 64-bit window"
+                : MemorySize.format(padding) + " of 64-bit window per hot-pluggable root port"));
+        view.get().plan().notes().forEach(note -> out.println("topology         " + note));
+        if (view.get().placement().isEmpty()) {
+            out.println("BAR placement    not predicted, BAR sizes unknown: " + String.join("; ", view.get().unsized()));
+            return;
+        }
+        Placement placement = view.get().placement().get();
+        out.println();
+        record Row(long start, String[] cells) {
+        }
+        List<Row> placed = new ArrayList<>();
+        for (Placement.BridgeWindow window : placement.bridgeWindows()) {
+            placed.add(new Row(window.start(), new String[] {window.bridge().id() + " window", Hex.of(window.start()),
+                Hex.of(window.end()), MemorySize.format(window.size())}));
+        }
+        for (Placement.PlacedBar bar : placement.bars()) {
+            placed.add(new Row(bar.start(), new String[] {bar.endpoint().id() + " BAR " + bar.bar().index(),
+                Hex.of(bar.start()), Hex.of(bar.end()), MemorySize.format(bar.bar().size())}));
+        }
+        placed.sort((a, b) -> Long.compareUnsigned(a.start(), b.start()));
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"64-bit BAR or window", "start", "end", "size"});
+        placed.forEach(row -> rows.add(row.cells()));
+        int[] widths = new int[4];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            out.printf("%-" + widths[0] + "s  %" + widths[1] + "s  %" + widths[2] + "s  %" + widths[3] + "s%n",
+                    (Object[]) row);
+        }
+        out.println();
+        out.println("OVMF places      " + switch (placement.outcome()) {
+            case ALL_PLACED -> "every BAR";
+            case DEVICES_REJECTED -> "the rest, after rejecting " + ids(placement.rejected())
+                    + "; without resources: " + ids(List.copyOf(placement.unassigned()));
+            case ENUMERATION_FAILED -> "nothing: it stops before its boot manager (the BARs need "
+                    + MemorySize.format(placement.requiredBytes()) + ")";
+        });
+    }
+
+    static Map<String, Object> json(DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        Optional<View> view = view(domain, platform, facts);
+        if (view.isEmpty()) {
+            json.put("predicted", false);
+            json.put("reason", platform.firmware().source());
+            return json;
+        }
+        Aperture aperture = view.get().plan().aperture();
+        json.put("predicted", true);
+        json.put("ovmfRelease", view.get().plan().input().release().toString());
+        json.put("windowKind", aperture.kind().name().toLowerCase(Locale.ROOT));
+        json.put("windowStart", Hex.of(aperture.base()));
+        json.put("windowEnd", aperture.size() == 0 ? null : Hex.of(aperture.lastAddress()));
+        json.put("windowSize", aperture.size());
+        json.put("physBitsTrusted", aperture.physBitsTrusted());
+        json.put("physBitsUsed", aperture.physBitsUsed());
+        json.put("explanation", aperture.explanation());
+        json.put("hotplugPadding", OvmfModel.hotplugPadding(view.get().plan().input().release(), aperture.size()));
+        json.put("notes", view.get().plan().notes());
+        if (view.get().placement().isEmpty()) {
+            json.put("placement", null);
+            json.put("unsized", view.get().unsized());
+            return json;
+        }
+        Placement placement = view.get().placement().get();
+        Map<String, Object> placementJson = new LinkedHashMap<>();
+        placementJson.put("outcome", placement.outcome().name().toLowerCase(Locale.ROOT));
+        placementJson.put("requiredBytes", placement.requiredBytes());
+        placementJson.put("bars", placement.bars().stream().map(bar -> {
+            Map<String, Object> b = new LinkedHashMap<>();
+            b.put("device", bar.endpoint().id());
+            b.put("hostDevice", bar.endpoint().hostDevice().orElse(null));
+            b.put("bar", bar.bar().index());
+            b.put("start", Hex.of(bar.start()));
+            b.put("end", Hex.of(bar.end()));
+            b.put("size", bar.bar().size());
+            return b;
+        }).toList());
+        placementJson.put("bridgeWindows", placement.bridgeWindows().stream().map(window -> {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("bridge", window.bridge().id());
+            w.put("start", Hex.of(window.start()));
+            w.put("end", Hex.of(window.end()));
+            w.put("size", window.size());
+            return w;
+        }).toList());
+        placementJson.put("rejected", placement.rejected().stream().map(PciNode::id).toList());
+        placementJson.put("unassigned", placement.unassigned().stream().map(PciNode::id).toList());
+        json.put("placement", placementJson);
+        return json;
+    }
+
+    private static String ids(List<? extends PciNode> nodes) {
+        return String.join(", ", nodes.stream().map(PciNode::id).toList());
+    }
+}

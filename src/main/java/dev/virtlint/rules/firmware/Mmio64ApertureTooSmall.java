@@ -1,0 +1,152 @@
+package dev.virtlint.rules.firmware;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import dev.virtlint.domain.Hostdev;
+import dev.virtlint.domain.MemorySize;
+import dev.virtlint.firmware.Aperture;
+import dev.virtlint.firmware.Bar;
+import dev.virtlint.firmware.PciNode;
+import dev.virtlint.firmware.Placement;
+import dev.virtlint.firmware.WindowAdvisor;
+import dev.virtlint.rules.Family;
+import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FindingBuilder;
+import dev.virtlint.rules.Fix;
+import dev.virtlint.rules.Hex;
+import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.Rule;
+import dev.virtlint.rules.RuleInfo;
+import dev.virtlint.rules.Severity;
+import dev.virtlint.xml.TextEdit;
+
+@RuleInfo(id = "VL201", name = "mmio64-aperture-too-small", severity = Severity.ERROR, family = Family.FIRMWARE,
+        summary = "OVMF's 64-bit PCI window cannot hold the passed-through devices' BARs; it leaves a device unassigned")
+public final class Mmio64ApertureTooSmall implements Rule {
+    @Override
+    public List<Finding> check(LintContext context) {
+        List<Hostdev> hostdevs = context.domain().pciHostdevs();
+        if (hostdevs.isEmpty()) {
+            return List.of();
+        }
+        if (!context.platform().firmware().isKnown()) {
+            FirmwarePrediction.missingFact(context.platform()).ifPresent(fact -> context.couldNotCheck(this, fact));
+            return List.of();
+        }
+        Optional<FirmwarePrediction> prediction = FirmwarePrediction.of(context);
+        if (prediction.isEmpty()) {
+            return List.of();
+        }
+        Placement placement = prediction.get().placement();
+        Aperture aperture = placement.aperture();
+        int reach = prediction.get().plan().input().cpu().reachBits();
+        if (placement.allPlaced() || aperture.beyondFirmwareAddressWidth() || aperture.beyond(reach)) {
+            return List.of();
+        }
+        String ovmf = "OVMF " + prediction.get().plan().input().release();
+        Optional<WindowAdvisor.Advice> advice = WindowAdvisor.fit(prediction.get().plan(),
+                FirmwarePrediction.maxPhysBits(context.platform()));
+        int physBits = prediction.get().plan().input().cpu().physBits();
+        String remedy = remedy(advice, physBits);
+        Optional<Fix> fix = fix(context, advice, physBits);
+        List<Finding> findings = new ArrayList<>();
+        if (placement.outcome() == Placement.Outcome.ENUMERATION_FAILED) {
+            Hostdev largest = largestHostdev(hostdevs, prediction.get());
+            String message = ovmf + " will stop before it boots anything: the 64-bit BARs need "
+                    + FirmwarePrediction.exactSize(placement.requiredBytes()) + " from the window's base, but "
+                    + FirmwarePrediction.describe(aperture) + " cannot hold them, and "
+                    + (placement.rejected().isEmpty()
+                            ? "OVMF rejects only devices behind bridges, while these sit on the root bus (pcie.0)"
+                            : "after rejecting " + names(placement.rejected()) + " no 64-bit resource is left, which"
+                                    + " OVMF 2022.11 does not survive")
+                    + ". " + remedy;
+            findings.add(finding(context, largest, message, placement, fix));
+            return findings;
+        }
+        List<String> lostEmulated = new ArrayList<>();
+        placement.unassigned().stream().filter(endpoint -> endpoint.hostDevice().isEmpty())
+                .forEach(endpoint -> lostEmulated.add(endpoint.id()));
+        boolean hostdevLost = false;
+        for (Hostdev hostdev : hostdevs) {
+            Optional<PciNode.Endpoint> endpoint = prediction.get().endpointOf(hostdev);
+            if (endpoint.isEmpty() || !placement.isUnassigned(endpoint.get())) {
+                continue;
+            }
+            hostdevLost = true;
+            String message = ovmf + " will leave " + FirmwarePrediction.describe(endpoint.get())
+                    + " without resources: none of its BARs are assigned, so the guest driver cannot use it (Linux logs"
+                    + " 'BAR N: no space for [mem size …]'). The 64-bit BARs need "
+                    + FirmwarePrediction.exactSize(placement.requiredBytes()) + " from the window's base, and "
+                    + FirmwarePrediction.describe(aperture) + " is too small"
+                    + (lostEmulated.isEmpty() ? "" : "; " + String.join(", ", lostEmulated) + " lose theirs too")
+                    + ". " + remedy;
+            findings.add(finding(context, hostdev, message, placement, fix));
+        }
+        if (!hostdevLost && !lostEmulated.isEmpty()) {
+            Hostdev largest = largestHostdev(hostdevs, prediction.get());
+            String message = ovmf + " will leave " + String.join(", ", lostEmulated) + " without resources to make"
+                    + " room for the passed-through BARs: " + FirmwarePrediction.describe(aperture) + " cannot hold"
+                    + " them and the hot-plug padding OVMF gives root ports (" + names(placement.rejected())
+                    + " dropped). " + remedy;
+            findings.add(finding(context, largest, message, placement, fix));
+        }
+        return findings;
+    }
+
+    private Finding finding(LintContext context, Hostdev at, String message, Placement placement, Optional<Fix> fix) {
+        FindingBuilder builder = context.finding(this, at.element(), message)
+                .data("outcome", placement.outcome().name().toLowerCase(Locale.ROOT))
+                .data("windowBase", Hex.of(placement.aperture().base()))
+                .data("windowSize", placement.aperture().size())
+                .data("requiredBytes", placement.requiredBytes());
+        fix.ifPresent(builder::fix);
+        return builder.build();
+    }
+
+    /** The least change that fits: an X-PciMmio64Mb value, and phys-bits where the window must also move up. */
+    private static String remedy(Optional<WindowAdvisor.Advice> advice, int physBits) {
+        if (advice.isEmpty()) {
+            return "No X-PciMmio64Mb value up to 16 TiB fits them within the phys-bits this host allows.";
+        }
+        StringBuilder text = new StringBuilder();
+        if (advice.get().knobMib().isPresent()) {
+            text.append("-fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=").append(advice.get().knobMib().getAsLong())
+                    .append(" (").append(MemorySize.format(advice.get().knobMib().getAsLong() * MemorySize.MIB))
+                    .append(") makes them fit");
+            if (advice.get().physBits() != physBits) {
+                text.append(", with at least ").append(advice.get().physBits()).append(" phys-bits (the vCPU has ")
+                        .append(physBits).append(")");
+            }
+        } else {
+            text.append(advice.get().physBits()).append(" phys-bits (the vCPU has ").append(physBits)
+                    .append(") make OVMF's own window large enough");
+        }
+        return text.append('.').toString();
+    }
+
+    private static Optional<Fix> fix(LintContext context, Optional<WindowAdvisor.Advice> advice, int physBits) {
+        if (advice.isEmpty() || advice.get().knobMib().isEmpty() || advice.get().physBits() != physBits) {
+            return Optional.empty();
+        }
+        long mib = advice.get().knobMib().getAsLong();
+        Optional<List<TextEdit>> edits = QemuCommandLineEdits.setPciMmio64Mb(context.domain(), mib);
+        return edits.map(list -> Fix.safe("pass -fw_cfg name=opt/ovmf/X-PciMmio64Mb,string=" + mib
+                + " so OVMF's 64-bit window holds every BAR", list));
+    }
+
+    private static Hostdev largestHostdev(List<Hostdev> hostdevs, FirmwarePrediction prediction) {
+        return hostdevs.stream()
+                .max(Comparator.comparingLong(hostdev -> prediction.endpointOf(hostdev)
+                        .map(endpoint -> endpoint.bars().stream().mapToLong(Bar::size).max().orElse(0))
+                        .orElse(0L)))
+                .orElseThrow();
+    }
+
+    private static String names(List<PciNode> nodes) {
+        return String.join(", ", nodes.stream().map(PciNode::id).toList());
+    }
+}

@@ -1,0 +1,72 @@
+package dev.virtlint.rules.firmware;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.virtlint.domain.Hostdev;
+import dev.virtlint.domain.PciAddress;
+import dev.virtlint.firmware.Bar;
+import dev.virtlint.host.HostFacts;
+import dev.virtlint.host.PciDevice;
+import dev.virtlint.host.PciResource;
+
+/**
+ * The memory BARs of passed-through devices, as the host's sysfs shows them (host-facts.md §7): what OVMF will have to
+ * place once the guest sees the device.
+ */
+public final class PassthroughBars {
+    private PassthroughBars() {
+    }
+
+    /** By host address ({@code 0000:41:00.0}); devices whose BARs are unknown are missing. */
+    public static Map<String, List<Bar>> of(List<Hostdev> hostdevs, Optional<HostFacts> facts) {
+        Map<String, List<Bar>> bars = new HashMap<>();
+        for (Hostdev hostdev : hostdevs) {
+            if (hostdev.source().isEmpty()) {
+                continue;
+            }
+            barsOf(hostdev.source().get(), facts).ifPresent(list -> bars.put(hostdev.source().get().bdf(), list));
+        }
+        return bars;
+    }
+
+    /** Why the BARs of {@code hostdev} are unknown, or empty when they are known. */
+    public static Optional<String> whyUnknown(Hostdev hostdev, Optional<HostFacts> facts) {
+        if (hostdev.source().isEmpty()) {
+            return Optional.of("the hostdev names no host address");
+        }
+        String bdf = hostdev.source().get().bdf();
+        if (facts.isEmpty()) {
+            return Optional.of("this run has no host facts (give --host-root)");
+        }
+        if (facts.get().pciDevices().isEmpty()) {
+            return Optional.of("the host facts have no PCI devices");
+        }
+        Optional<PciDevice> device = facts.get().pciDevice(hostdev.source().get());
+        if (device.isEmpty()) {
+            return Optional.of("the host has no PCI device " + bdf);
+        }
+        if (device.get().bars().isEmpty()) {
+            return Optional.of("the host's resource file for " + bdf + " could not be read");
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<List<Bar>> barsOf(PciAddress address, Optional<HostFacts> facts) {
+        Optional<List<PciResource>> resources = facts.flatMap(f -> f.pciDevice(address)).flatMap(PciDevice::bars);
+        if (resources.isEmpty()) {
+            return Optional.empty();
+        }
+        List<Bar> bars = new ArrayList<>();
+        for (PciResource resource : resources.get()) {
+            long size = resource.size();
+            if (resource.isMemory() && size > 0 && Long.bitCount(size) == 1) {
+                bars.add(new Bar(resource.index(), size, resource.is64Bit(), resource.prefetchable()));
+            }
+        }
+        return Optional.of(List.copyOf(bars));
+    }
+}

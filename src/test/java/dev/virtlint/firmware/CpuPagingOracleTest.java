@@ -1,0 +1,37 @@
+package dev.virtlint.firmware;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.nio.file.Files;
+import java.util.List;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import dev.virtlint.support.ProjectPaths;
+import dev.virtlint.support.RealStack;
+
+/**
+ * The table of which CPU models have 1 GiB pages and 5-level paging (OVMF caps phys-bits at 40 without the first) is
+ * what the installed QEMU says: regenerating it with {@code scripts/qemu-cpu-paging.py} changes nothing.
+ */
+@Tag("oracle")
+class CpuPagingOracleTest {
+
+    @Test
+    void tableMatchesTheInstalledQemu() throws Exception {
+        RealStack.assumeQemu();
+        Assumptions.assumeTrue(RealStack.onPath("python3"), "python3 is not installed: CPU-paging oracle skipped");
+        String shipped = Files.readString(ProjectPaths.projectDir()
+                .resolve("src/main/resources/dev/virtlint/platform/qemu-cpu-paging.tsv"));
+        String firstLine = shipped.lines().findFirst().orElse("");
+        RealStack.Result version = RealStack.run(List.of("qemu-system-x86_64", "--version"), 30);
+        Assumptions.assumeTrue(firstLine.contains(version.output().lines().findFirst().orElse("?")),
+                "the table was generated from another QEMU (" + firstLine + "): regenerate it");
+        RealStack.Result regenerated = RealStack.run(List.of("python3",
+                ProjectPaths.projectDir().resolve("scripts/qemu-cpu-paging.py").toString()), 300);
+        assertEquals(0, regenerated.exitCode(), regenerated.output());
+        assertEquals(shipped, regenerated.output());
+    }
+}
