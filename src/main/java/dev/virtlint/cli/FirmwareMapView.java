@@ -18,6 +18,7 @@ import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.host.HostFacts;
 import dev.virtlint.platform.Platform;
+import dev.virtlint.report.svg.AddressMapSvg;
 import dev.virtlint.rules.Hex;
 import dev.virtlint.rules.firmware.PassthroughBars;
 
@@ -106,6 +107,41 @@ final class FirmwareMapView {
             case ENUMERATION_FAILED -> "nothing: it stops before its boot manager (the BARs need "
                     + MemorySize.format(placement.requiredBytes()) + ")";
         });
+    }
+
+    /**
+     * The firmware window and each placed 64-bit BAR as picture bands; a window past the vCPU's reach or in
+     * AMD's HyperTransport hole, and a placement that leaves BARs out, are problems.
+     */
+    static AddressMapSvg.Picture picture(DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+        AddressMapSvg.Picture picture = AddressMapSvg.of(platform);
+        Optional<View> view = view(domain, platform, facts);
+        if (view.isEmpty() || view.get().plan().aperture().size() == 0) {
+            return picture;
+        }
+        Aperture aperture = view.get().plan().aperture();
+        List<AddressMapSvg.Band> bands = new ArrayList<>(picture.bands());
+        List<String> problems = new ArrayList<>(picture.problems());
+        boolean windowProblem = aperture.beyond(platform.physBits().value().orElse(64))
+                || (platform.vendorIsAmd() && aperture.overlaps(0xfd_0000_0000L, 0xff_ffff_ffffL));
+        bands.add(new AddressMapSvg.Band("ovmf-mmio64", aperture.base(), aperture.lastAddress(), "firmware",
+                "OVMF's 64-bit PCI window (" + aperture.kind().name().toLowerCase(Locale.ROOT) + ")", windowProblem));
+        view.get().placement().ifPresent(placement -> {
+            for (Placement.PlacedBar bar : placement.bars()) {
+                bands.add(new AddressMapSvg.Band(bar.endpoint().id() + " BAR " + bar.bar().index(), bar.start(),
+                        bar.end(), "bar", "64-bit BAR placed by OVMF", false));
+            }
+            if (!placement.allPlaced()) {
+                problems.add("OVMF leaves BARs unassigned: " + placement.outcome().name().toLowerCase(Locale.ROOT)
+                        .replace('_', ' '));
+            }
+        });
+        if (windowProblem) {
+            problems.add("OVMF's 64-bit window " + Hex.of(aperture.base()) + "-" + Hex.of(aperture.lastAddress())
+                    + " lies beyond the vCPU's reach or in AMD's HyperTransport hole");
+        }
+        return new AddressMapSvg.Picture(picture.title(), picture.subtitle(), bands, picture.addressLimit(),
+                picture.limitLabel(), picture.limitExceeded(), problems, picture.notes());
     }
 
     static Map<String, Object> json(DomainDef domain, Platform platform, Optional<HostFacts> facts) {

@@ -21,7 +21,6 @@ import dev.virtlint.platform.MachineType;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
 import dev.virtlint.platform.Region;
-import dev.virtlint.report.svg.AddressMapSvg;
 import dev.virtlint.rules.Hex;
 import dev.virtlint.xml.SafeXmlLoader;
 import dev.virtlint.xml.XmlLoadException;
@@ -92,7 +91,8 @@ final class MapCommand implements Callable<Integer> {
             return ExitCodes.USAGE_OR_INPUT;
         }
         if (format == MapFormat.svg || format == MapFormat.html) {
-            return MapPictureOutput.write(AddressMapSvg.of(platform), format, output, out, err);
+            return MapPictureOutput.write(FirmwareMapView.picture(domain, platform, environment.hostFacts()), format,
+                    output, out, err);
         }
         if (format == MapFormat.json) {
             Map<String, Object> json = json(platform);

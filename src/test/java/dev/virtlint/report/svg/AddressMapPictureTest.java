@@ -54,6 +54,20 @@ class AddressMapPictureTest {
     }
 
     @Test
+    void theFirmwareWindowAndEachPlacedGpuBarAreDrawn() throws Exception {
+        Path out = dir.resolve("firmware.svg");
+        CliRun run = CliRun.run("map", "--format", "svg", "-o", out.toString(), "--host-root",
+                ProjectPaths.testdata().resolve("hosts/amd-epyc-2gpu").toString(),
+                ProjectPaths.testdata().resolve("rules/VL201/h100-on-root-bus.fixed.xml").toString());
+        assertEquals(0, run.exitCode(), run.err());
+        String svg = Files.readString(out);
+        for (String label : List.of("data-name=\"ovmf-mmio64\"", "ovmf-mmio64 · 256 GiB", "BAR 1 · 128 GiB",
+                "64-bit BAR placed by OVMF", "class=\"band firmware\"", "class=\"band bar\"")) {
+            assertTrue(svg.contains(label), "missing " + label);
+        }
+    }
+
+    @Test
     void headlessChromiumRendersItToAPictureThatIsNotBlank() throws Exception {
         Assumptions.assumeTrue(RealStack.onPath("chromium"), "chromium is not installed: the rendering check is"
                 + " skipped (Debian: apt-get install chromium)");
