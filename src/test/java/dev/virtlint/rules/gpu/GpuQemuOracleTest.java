@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.virtlint.rules.qemu.LintAndFix;
+import dev.virtlint.support.LibvirtArgv;
 import dev.virtlint.support.RealStack;
 
 /**
@@ -132,8 +133,7 @@ class GpuQemuOracleTest {
     private String argv(String xml) throws Exception {
         Path file = Files.createTempFile(dir, "domain", ".xml");
         Files.writeString(file, xml);
-        RealStack.Result result = RealStack.run(List.of("virsh", "-c", "qemu:///system", "domxml-to-native",
-                "qemu-argv", file.toString()), 60);
+        RealStack.Result result = LibvirtArgv.nativeArgv(file);
         assertEquals(0, result.exitCode(), "libvirt refused:\n" + xml + "\n" + result.output());
         return result.output();
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.virtlint.rules.Finding;
+import dev.virtlint.support.LibvirtArgv;
 import dev.virtlint.support.RealStack;
 
 /**
@@ -212,8 +213,7 @@ class QemuCommandlineOracleTest {
     private String argv(String xml) throws Exception {
         Path file = Files.createTempFile(dir, "domain", ".xml");
         Files.writeString(file, xml);
-        RealStack.Result result = RealStack.run(List.of("virsh", "-c", "qemu:///system", "domxml-to-native",
-                "qemu-argv", file.toString()), 60);
+        RealStack.Result result = LibvirtArgv.nativeArgv(file);
         assertEquals(0, result.exitCode(), "libvirt refused:\n" + xml + "\n" + result.output());
         return result.output();
     }
