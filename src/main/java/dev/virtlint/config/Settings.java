@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 import dev.virtlint.platform.Version;
@@ -34,6 +35,24 @@ public record Settings(Optional<List<String>> select, Optional<List<String>> ign
                 later.failOn.or(() -> failOn), later.qemuVersion.or(() -> qemuVersion),
                 later.libvirtVersion.or(() -> libvirtVersion), later.ovmfVersion.or(() -> ovmfVersion),
                 later.hostRoot.or(() -> hostRoot), later.unsafeFixes.or(() -> unsafeFixes));
+    }
+
+    // Written out rather than generated: settings are the key of the linter-profile cache, which every run
+    // hashes, and a record's generated equals and hashCode are bootstrapped through method handles on first
+    // use, which costs a short CLI run about 15 ms (see bench/run.py).
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof Settings settings && select.equals(settings.select) && ignore.equals(settings.ignore)
+                && severity.equals(settings.severity) && failOn.equals(settings.failOn)
+                && qemuVersion.equals(settings.qemuVersion) && libvirtVersion.equals(settings.libvirtVersion)
+                && ovmfVersion.equals(settings.ovmfVersion) && hostRoot.equals(settings.hostRoot)
+                && unsafeFixes.equals(settings.unsafeFixes);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(select, ignore, severity, failOn, qemuVersion, libvirtVersion, ovmfVersion, hostRoot,
+                unsafeFixes);
     }
 
     public RuleSelection ruleSelection() {
