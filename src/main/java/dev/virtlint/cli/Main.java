@@ -3,11 +3,20 @@ package dev.virtlint.cli;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import picocli.CommandLine;
 
 /** Entry point. Every failure ends as a one-line message and an exit code, never a stack trace. */
 public final class Main {
+    /**
+     * The subcommands by name. They are added only when an argument may name one or asks for help, whose
+     * command list shows them: picocli builds a command's model from its annotations when it is added, and
+     * for these five that is a tenth of a one-file lint run, which never enters them.
+     */
+    static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
+
     private Main() {
     }
 
@@ -18,7 +27,12 @@ public final class Main {
     /** Runs the CLI in-process with the given streams; used by tests. */
     public static int run(String[] args, InputStream in, PrintStream out, PrintStream err) {
         Streams streams = new Streams(in, out, err);
-        CommandLine commandLine = new CommandLine(new VirtLintCommand(streams), new StreamsFactory(streams));
+        StreamsFactory factory = new StreamsFactory(streams);
+        CommandLine commandLine = new CommandLine(new VirtLintCommand(streams), factory);
+        if (mayNeedSubcommands(args)) {
+            SUBCOMMANDS.forEach((name, type) -> commandLine.addSubcommand(name, new CommandLine(type, factory)));
+        }
+        // Settings after the subcommands: picocli applies them to the subcommands present at the time.
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
@@ -40,6 +54,32 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    private static Map<String, Class<?>> subcommands() {
+        Map<String, Class<?>> byName = new LinkedHashMap<>();
+        byName.put("rules", RulesCommand.class);
+        byName.put("explain", ExplainCommand.class);
+        byName.put("map", MapCommand.class);
+        byName.put("host-facts", HostFactsCommand.class);
+        byName.put("define", DefineCommand.class);
+        return byName;
+    }
+
+    /**
+     * True unless the arguments can only be a lint run: none is a subcommand's name, a request for help
+     * ({@code --help}, or a cluster of short options with h in it) or an @file of further arguments.
+     * Without the subcommands added, a subcommand's name would be taken for a file; answering true too
+     * often only costs time.
+     */
+    static boolean mayNeedSubcommands(String[] args) {
+        for (String arg : args) {
+            if (SUBCOMMANDS.containsKey(arg) || arg.equals("--help") || arg.startsWith("@")
+                    || (arg.startsWith("-") && !arg.startsWith("--") && arg.indexOf('h') > 0)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Hands the run's streams to the subcommands that print through a reporter rather than picocli's writers. */

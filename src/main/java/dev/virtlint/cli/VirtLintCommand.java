@@ -59,8 +59,6 @@ import picocli.CommandLine.TypeConversionException;
 
 @Command(name = "virt-lint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
-        subcommands = {RulesCommand.class, ExplainCommand.class, MapCommand.class, HostFactsCommand.class,
-            DefineCommand.class},
         description = {
             "Lint libvirt domain XML for GPU-passthrough failures before `virsh define`: predicts what QEMU and"
                     + " OVMF will do with the definition and reports what will go wrong, with file:line:col, a"
@@ -92,7 +90,7 @@ import picocli.CommandLine.TypeConversionException;
             "Exit status: 0 no findings at or above --fail-on; 1 findings at or above it;",
             "             2 usage or configuration error, unreadable or malformed input, internal error (wins over 1)."
         })
-public final class VirtLintCommand implements Callable<Integer> {
+public class VirtLintCommand implements Callable<Integer> {
     private static final String NO_REASON = "";
 
     private final Streams streams;

@@ -33,7 +33,7 @@ class HelpExamplesTest {
     void everyExampleInEveryHelpFooterRuns() throws IOException {
         Map<String, String> substitutions = fixtures();
         List<String> examples = new ArrayList<>();
-        collect(new CommandLine(new VirtLintCommand()), examples);
+        collect(new CommandLine(new VirtLintCommandTree()), examples);
         assertTrue(examples.size() >= 20, "examples found: " + examples);
         for (String example : examples) {
             List<String> words = RealStack.shellWords(example);
