@@ -7,14 +7,19 @@ import java.util.Optional;
 import dev.virtlint.data.GeneratedTable;
 
 /**
- * QEMU's x86 CPU models: the CPUID vendor each one has under TCG, and whether it has long mode. Read
+ * QEMU's x86 CPU models: the CPUID vendor each one has under TCG, whether it has long mode, 1 GiB pages
+ * ({@code pdpe1gb}) and 5-level paging ({@code la57}); OVMF's 64-bit window depends on the last two. Read
  * from the installed QEMU by {@code scripts/qemu-cpu-models.py}; an oracle test keeps it in step.
  */
 public final class CpuModels {
     public static final String AMD = "AuthenticAMD";
     public static final String INTEL = "GenuineIntel";
 
-    record Model(String vendor, boolean longMode) {
+    /** What OVMF's window depends on: 1 GiB pages and 5-level paging. */
+    public record Paging(boolean gigabytePages, boolean la57) {
+    }
+
+    private record Model(String vendor, boolean longMode, Paging paging) {
     }
 
     private static final Map<String, Model> MODELS = load();
@@ -25,7 +30,8 @@ public final class CpuModels {
     private static Map<String, Model> load() {
         Map<String, Model> models = new HashMap<>();
         for (String[] row : GeneratedTable.load(CpuModels.class, "qemu-cpu-models.tsv").rows()) {
-            models.put(row[0], new Model(row[1].equals("-") ? "" : row[1], row[2].equals("lm")));
+            models.put(row[0], new Model(row[1].equals("-") ? "" : row[1], row[2].equals("lm"),
+                    new Paging(row[3].equals("pdpe1gb"), row[4].equals("la57"))));
         }
         return Map.copyOf(models);
     }
@@ -39,6 +45,11 @@ public final class CpuModels {
     public static boolean longMode(String model) {
         Model known = MODELS.get(model);
         return known == null || known.longMode();
+    }
+
+    /** The model's paging features under TCG, if QEMU knows the model. */
+    public static Optional<Paging> paging(String model) {
+        return Optional.ofNullable(MODELS.get(model)).map(Model::paging);
     }
 
     public static boolean isKnown(String model) {

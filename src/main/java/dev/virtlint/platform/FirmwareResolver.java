@@ -12,6 +12,7 @@ import dev.virtlint.firmware.OvmfInput;
 import dev.virtlint.firmware.OvmfPlan;
 import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.firmware.PciMmio64Knob;
+import dev.virtlint.libvirt.CpuModels;
 
 /**
  * Feeds the OVMF model (ovmf-and-libvirt.md Part A) from a resolved platform: the edk2 release of the target stack,
@@ -93,14 +94,14 @@ final class FirmwareResolver {
         Optional<String> model = platform.inputs().cpuModel();
         boolean hostCpu = model.isEmpty() || model.get().equals("host")
                 || (model.get().equals("max") && platform.accel() == Accel.KVM);
-        Optional<CpuPaging.Features> features = hostCpu ? Optional.empty() : CpuPaging.of(model.get());
+        Optional<CpuModels.Paging> features = hostCpu ? Optional.empty() : CpuModels.paging(model.get());
         if (!hostCpu && features.isEmpty()) {
             return Resolved.unknown("QEMU has no CPU model '" + model.get() + "', so its 1 GiB-page support is unknown");
         }
         // Every x86-64 host CPU since 2010 has 1 GiB pages; 5-level paging is host-specific and matters only to
         // OVMF 2024.05 and later above 46 phys-bits.
-        boolean gigabytePages = feature(domain, "pdpe1gb", features.map(CpuPaging.Features::gigabytePages).orElse(true));
-        Optional<Boolean> la57 = features.map(CpuPaging.Features::la57)
+        boolean gigabytePages = feature(domain, "pdpe1gb", features.map(CpuModels.Paging::gigabytePages).orElse(true));
+        Optional<Boolean> la57 = features.map(CpuModels.Paging::la57)
                 .map(modelValue -> feature(domain, "la57", modelValue));
         if (la57.isEmpty() && release.usesFiveLevelPaging() && physBits > 46) {
             return Resolved.unknown("whether the host CPU has 5-level paging (la57), which decides OVMF " + release
