@@ -1,9 +1,11 @@
 package dev.virtlint.rules.gpu;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.PciAddress;
@@ -32,14 +34,36 @@ public final class Gpus {
     }
 
     public static List<Gpu> assigned(LintContext context) {
+        List<Hostdev> hostdevs = context.domain().pciHostdevs();
+        Set<List<Integer>> slotsWithFunctionOne = slotsWithFunctionOne(hostdevs);
         List<Gpu> gpus = new ArrayList<>();
-        for (Hostdev hostdev : context.domain().pciHostdevs()) {
-            asGpu(context, hostdev).ifPresent(gpus::add);
+        for (Hostdev hostdev : hostdevs) {
+            asGpu(context, hostdev, slotsWithFunctionOne).ifPresent(gpus::add);
         }
         return gpus;
     }
 
     public static Optional<Gpu> asGpu(LintContext context, Hostdev hostdev) {
+        return asGpu(context, hostdev, slotsWithFunctionOne(context.domain().pciHostdevs()));
+    }
+
+    /**
+     * The host slots whose function 1 is assigned, as (domain, bus, slot): looked up once per domain, because
+     * asking every hostdev about every other made a domain with thousands of them take seconds.
+     */
+    private static Set<List<Integer>> slotsWithFunctionOne(List<Hostdev> hostdevs) {
+        Set<List<Integer>> slots = new HashSet<>();
+        for (Hostdev hostdev : hostdevs) {
+            hostdev.source().filter(source -> source.function() == 1).ifPresent(source -> slots.add(slotKey(source)));
+        }
+        return slots;
+    }
+
+    private static List<Integer> slotKey(PciAddress address) {
+        return List.of(address.domain(), address.bus(), address.slot());
+    }
+
+    private static Optional<Gpu> asGpu(LintContext context, Hostdev hostdev, Set<List<Integer>> slotsWithFunctionOne) {
         if (hostdev.source().isEmpty()) {
             return Optional.empty();
         }
@@ -61,10 +85,7 @@ public final class Gpus {
             return Optional.of(new Gpu(hostdev, source, device, "it is given a VBIOS image (<rom file='"
                     + romFile.get() + "'/>)"));
         }
-        boolean audioAssigned = context.domain().pciHostdevs().stream()
-                .flatMap(other -> other.source().stream())
-                .anyMatch(other -> other.sameSlot(source) && other.function() == 1);
-        if (audioAssigned) {
+        if (slotsWithFunctionOne.contains(slotKey(source))) {
             return Optional.of(new Gpu(hostdev, source, device, "functions 0 and 1 of host device " + slotOf(source)
                     + " are assigned together, as a GPU and its HDMI audio are"));
         }
