@@ -51,6 +51,21 @@ class SafeXmlLoaderTest {
         assertEquals(XmlLoadException.Kind.REFUSED, e.kind());
     }
 
+    /** The parser is kept between files on a thread; a refused or broken file must not change how it treats the next. */
+    @Test
+    void aReusedParserKeepsItsDefencesAndRecoversFromErrors() throws XmlLoadException {
+        String deep = "<domain>" + "<a>".repeat(SafeXmlLoader.MAX_DEPTH + 1) + "</a>".repeat(SafeXmlLoader.MAX_DEPTH + 1)
+                + "</domain>";
+        for (int round = 0; round < 3; round++) {
+            assertEquals(XmlLoadException.Kind.REFUSED, refused("<!DOCTYPE d [<!ENTITY x \"x\">]><domain>&x;</domain>").kind());
+            assertEquals(XmlLoadException.Kind.MALFORMED, refused("<domain><name>x</domain>").kind());
+            refused(deep);
+            XmlDocument good = load("<domain xmlns:q='urn:q'><q:x/><name>ok</name></domain>");
+            assertEquals("domain", good.root().qualifiedName());
+            assertEquals(2, good.root().children().size());
+        }
+    }
+
     @Test
     void externalDtdIsRefused() {
         assertEquals(XmlLoadException.Kind.REFUSED,
