@@ -32,6 +32,9 @@ public final class AddressMapSvg {
     private static final int LANE_WIDTH = 150;
     private static final int GAP_HEIGHT = 30;
     private static final int NOTE_LINE = 18;
+    /** Label heights in the column beside the bands: a band's name and detail lines, or one line of text. */
+    private static final int TWO_LINES = 30;
+    private static final int ONE_LINE = 16;
 
     private static final Template DOCUMENT = Template.load("map.svg");
     private static final Template BAND = Template.load("band.svg");
@@ -39,6 +42,7 @@ public final class AddressMapSvg {
     private static final Template TICK = Template.load("tick.svg");
     private static final Template LIMIT = Template.load("limit.svg");
     private static final Template NOTE = Template.load("note.svg");
+    private static final Template LEADER = Template.load("leader.svg");
     private static final Template PAGE = Template.load("map.html");
     private static final Template ROW = Template.load("row.html");
 
@@ -157,9 +161,9 @@ public final class AddressMapSvg {
             stretches.add(new Stretch(start, end, used, drawn, drawn + height));
             drawn += height;
         }
-        int lanes = assignLanes(picture.bands()).stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
+        List<Integer> laneOf = assignLanes(picture.bands());
+        int lanes = laneOf.stream().mapToInt(Integer::intValue).max().orElse(0) + 1;
         int mapBottom = TOP + drawn;
-        int height = mapBottom + 30 + NOTE_LINE * (picture.problems().size() + picture.notes().size()) + 20;
         int labelX = BAND_X + lanes * LANE_WIDTH + 16;
 
         StringBuilder ticks = new StringBuilder();
@@ -168,47 +172,65 @@ public final class AddressMapSvg {
             ticks.append(TICK.render(Map.of("x1", AXIS_X - 6, "x2", BAND_X + lanes * LANE_WIDTH, "y", y,
                     "textX", AXIS_X - 10, "textY", y + 4, "address", "0x" + point.toString(16))));
         }
-        StringBuilder gaps = new StringBuilder();
-        for (Stretch stretch : stretches) {
-            if (stretch.used()) {
-                continue;
-            }
-            int yMid = mapBottom - (stretch.bottom() + stretch.top()) / 2;
-            gaps.append(GAP.render(Map.of("x1", BAND_X, "x2", BAND_X + lanes * LANE_WIDTH, "yMid", yMid,
-                    "labelX", labelX, "textY", yMid + 4, "label", gapLabel(stretch, limitEnd))));
+
+        // Every text in the label column wants to sit level with what it labels; where two would overlap
+        // (a BAR inside the firmware window, say), the lower one moves down and gets a leader line.
+        LabelColumn labels = new LabelColumn();
+        Optional<Integer> limitY = limitEnd.map(end -> mapBottom - yOf(stretches, end));
+        Optional<Integer> limitLabel = limitY.map(y -> labels.add(y - 9, ONE_LINE));
+        List<Stretch> unused = stretches.stream().filter(stretch -> !stretch.used()).toList();
+        List<Integer> gapLabels = new ArrayList<>();
+        for (Stretch stretch : unused) {
+            gapLabels.add(labels.add(mapBottom - (stretch.bottom() + stretch.top()) / 2, ONE_LINE));
         }
-        List<Integer> laneOf = assignLanes(picture.bands());
+        List<Integer> bandLabels = new ArrayList<>();
+        for (Band band : picture.bands()) {
+            int middle = mapBottom - (yOf(stretches, band.first()) + yOf(stretches, band.end())) / 2;
+            bandLabels.add(labels.add(middle, TWO_LINES));
+        }
+        labels.place();
+
+        StringBuilder gaps = new StringBuilder();
+        for (int i = 0; i < unused.size(); i++) {
+            int yMid = mapBottom - (unused.get(i).bottom() + unused.get(i).top()) / 2;
+            gaps.append(GAP.render(Map.of("x1", BAND_X, "x2", BAND_X + lanes * LANE_WIDTH, "yMid", yMid,
+                    "labelX", labelX, "textY", labels.placed(gapLabels.get(i)) + 4,
+                    "label", gapLabel(unused.get(i), limitEnd))));
+        }
         StringBuilder bands = new StringBuilder();
+        StringBuilder leaders = new StringBuilder();
         for (int i = 0; i < picture.bands().size(); i++) {
             Band band = picture.bands().get(i);
             int bottom = mapBottom - yOf(stretches, band.first());
             int top = mapBottom - yOf(stretches, band.end());
-            int middle = (top + bottom) / 2;
+            int label = labels.placed(bandLabels.get(i));
+            int x = BAND_X + laneOf.get(i) * LANE_WIDTH;
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("name", band.name());
             values.put("kind", band.problem() ? "problem" : band.kind());
-            values.put("x", BAND_X + laneOf.get(i) * LANE_WIDTH);
+            values.put("x", x);
             values.put("y", top);
             values.put("width", LANE_WIDTH - 10);
             values.put("height", Math.max(1, bottom - top));
             values.put("labelX", labelX);
-            values.put("nameY", middle - 2);
-            values.put("detailY", middle + 12);
+            values.put("nameY", label - 2);
+            values.put("detailY", label + 12);
             values.put("problemText", band.problem() ? " problem-text" : "");
             values.put("size", MemorySize.format(band.size()));
             values.put("range", "0x" + Long.toHexString(band.start()) + "–0x" + Long.toHexString(band.endInclusive()));
             values.put("note", band.note());
             bands.append(BAND.render(values));
+            if (labels.moved(bandLabels.get(i))) {
+                leaders.append(LEADER.render(Map.of("x1", x + LANE_WIDTH - 10, "y1", labels.wanted(bandLabels.get(i)),
+                        "x2", labelX - 4, "y2", label - 6)));
+            }
         }
-        String limit = limitEnd.map(end -> {
-            int y = mapBottom - yOf(stretches, end);
-            return LIMIT.render(Map.of("class", picture.limitExceeded() ? "limit" : "limit-ok", "x1", BAND_X,
-                    "x2", WIDTH - 20, "y", y, "textX", labelX, "textY", y - 5,
-                    "textClass", picture.limitExceeded() ? "detail problem-text" : "detail",
-                    "label", picture.limitLabel()));
-        }).orElse("");
+        String limit = limitY.map(y -> LIMIT.render(Map.of("class", picture.limitExceeded() ? "limit" : "limit-ok",
+                "x1", BAND_X, "x2", WIDTH - 20, "y", y, "textX", labelX, "textY", labels.placed(limitLabel.get()) + 4,
+                "textClass", picture.limitExceeded() ? "detail problem-text" : "detail",
+                "label", picture.limitLabel()))).orElse("");
         StringBuilder notes = new StringBuilder();
-        int y = mapBottom + 36;
+        int y = Math.max(mapBottom + 36, labels.bottom() + 24);
         for (String problem : picture.problems()) {
             notes.append(NOTE.render(Map.of("class", "problem-text", "y", y, "text", problem)));
             y += NOTE_LINE;
@@ -217,6 +239,7 @@ public final class AddressMapSvg {
             notes.append(NOTE.render(Map.of("class", "detail", "y", y, "text", note)));
             y += NOTE_LINE;
         }
+        int height = y + 20;
         Map<String, Object> document = new LinkedHashMap<>();
         document.put("width", WIDTH);
         document.put("height", height);
@@ -225,6 +248,7 @@ public final class AddressMapSvg {
         document.put("ticks", ticks);
         document.put("gaps", gaps);
         document.put("bands", bands);
+        document.put("leaders", leaders);
         document.put("limit", limit);
         document.put("notes", notes);
         return DOCUMENT.render(document);

@@ -65,6 +65,32 @@ class AddressMapPictureTest {
                 "64-bit BAR placed by OVMF", "class=\"band firmware\"", "class=\"band bar\"")) {
             assertTrue(svg.contains(label), "missing " + label);
         }
+        // The window and its 32 MiB BAR share a middle; their labels must not be drawn over each other.
+        assertLabelColumnLinesDoNotOverlap(svg);
+        assertTrue(svg.contains("class=\"leader\""), "a moved label points at its band");
+    }
+
+    private static void assertLabelColumnLinesDoNotOverlap(String svg) throws Exception {
+        DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();
+        factory.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
+        org.w3c.dom.NodeList texts = factory.newDocumentBuilder()
+                .parse(new org.xml.sax.InputSource(new java.io.StringReader(svg))).getElementsByTagName("text");
+        double labelX = 0;
+        for (int i = 0; i < texts.getLength(); i++) {
+            labelX = Math.max(labelX, Double.parseDouble(((org.w3c.dom.Element) texts.item(i)).getAttribute("x")));
+        }
+        List<Double> lines = new ArrayList<>();
+        for (int i = 0; i < texts.getLength(); i++) {
+            org.w3c.dom.Element text = (org.w3c.dom.Element) texts.item(i);
+            if (Double.parseDouble(text.getAttribute("x")) == labelX) {
+                lines.add(Double.parseDouble(text.getAttribute("y")));
+            }
+        }
+        lines.sort(null);
+        for (int i = 1; i < lines.size(); i++) {
+            assertTrue(lines.get(i) - lines.get(i - 1) >= 13, "label lines at y=" + lines.get(i - 1) + " and y="
+                    + lines.get(i) + " overlap: " + lines);
+        }
     }
 
     @Test
