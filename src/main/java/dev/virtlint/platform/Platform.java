@@ -34,6 +34,19 @@ public record Platform(TargetStack stack, QemuBinary qemu, HostCpu host, Accel a
                 physBits, layoutInput, addressMap, plan);
     }
 
+    /**
+     * True when the target QEMU is known not to offer the machine type: it exits with "unsupported machine
+     * type" before it lays out any memory (and libvirt refuses the domain before that, see VL001).
+     */
+    public boolean machineRefused() {
+        return registration == Registration.NOT_REGISTERED;
+    }
+
+    /** The line QEMU prints for a machine type it does not offer, without its {@code qemu-system-x86_64: } prefix. */
+    public String machineRefusal() {
+        return "unsupported machine type: \"" + machineName + "\"";
+    }
+
     public boolean vendorIsAmd() {
         return vendor.value().map("AuthenticAMD"::equals).orElse(false);
     }

@@ -36,6 +36,22 @@ class MapCommandTest {
         return file;
     }
 
+    /** A machine type newer than the target QEMU: the map is drawn, but it must not claim QEMU starts. */
+    @Test
+    void aMachineTypeTheQemuDoesNotOfferIsAStartRefusal() throws IOException {
+        Path newer = Files.writeString(dir.resolve("newer.xml"), EPYC_HOTPLUG.replace("pc-q35-7.1", "pc-q35-10.0")
+                .replace("<maxMemory slots='4' unit='GiB'>1024</maxMemory>", ""));
+        CliRun text = CliRun.run("map", "--qemu-version", "6.2", newer.toString());
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("QEMU starts      no: unsupported machine type: \"pc-q35-10.0\" (QEMU 6.2"),
+                text.out());
+        JsonNode map = new ObjectMapper().readTree(CliRun.run("map", "--format", "json", "--qemu-version", "6.2",
+                newer.toString()).out());
+        assertEquals(false, map.get("qemuWillStart").asBoolean());
+        assertEquals("unsupported machine type: \"pc-q35-10.0\"", map.get("qemuError").asText());
+        assertEquals("not_registered", map.at("/machine/registration").asText());
+    }
+
     @Test
     void jsonFollowsTheContract() throws IOException {
         CliRun run = CliRun.run("map", "--format", "json", domain().toString());

@@ -92,6 +92,11 @@ public final class AddressMapSvg {
                     region.note(), beyondLimit || inHole));
         }
         List<String> problems = new ArrayList<>();
+        if (platform.machineRefused()) {
+            problems.add("QEMU will not start: " + platform.machineRefusal() + " (QEMU " + platform.qemu().version()
+                    + " does not offer it; libvirt refuses the domain first: VL001). The map is what that type would"
+                    + " build.");
+        }
         for (StartError error : map.errors()) {
             problems.add("QEMU will not start: " + error.message());
         }
@@ -108,7 +113,8 @@ public final class AddressMapSvg {
         List<String> notes = new ArrayList<>();
         notes.add("highest address used 0x" + Long.toHexString(map.maxUsedGpa()) + ": needs " + map.requiredPhysBits()
                 + " phys-bits, the vCPU has " + map.physBits());
-        notes.add(map.qemuWillStart() ? "QEMU starts with this layout" : "QEMU does not start with this layout");
+        notes.add(!platform.machineRefused() && map.qemuWillStart() ? "QEMU starts with this layout"
+                : "QEMU does not start with this layout");
         return new Picture(title, subtitle, bands, Optional.of(map.physAddressLimit()),
                 "phys-bits limit: the vCPU reaches up to 0x" + Long.toHexString(map.physAddressLimit()) + " ("
                         + map.physBits() + " bits)", map.exceedsPhysBits(), problems, notes);
