@@ -93,7 +93,7 @@ public final class DeviceAliases {
     public static String freshUserAlias(DomainDef domain, Hostdev hostdev, String stem) {
         Set<String> taken = new HashSet<>();
         collectAliases(domain.root(), taken);
-        String base = USER_PREFIX + stem + domain.hostdevs().indexOf(hostdev);
+        String base = USER_PREFIX + stem + positionOf(domain.hostdevs(), hostdev);
         if (!taken.contains(base)) {
             return base;
         }
@@ -102,6 +102,19 @@ public final class DeviceAliases {
                 return base + "-" + n;
             }
         }
+    }
+
+    /**
+     * The hostdev's own position, found by its element as {@link #autoAliasOf} does: record equality would
+     * compare whole models, and its method-handle bootstrap costs a one-file run ~10 ms.
+     */
+    private static int positionOf(List<Hostdev> hostdevs, Hostdev hostdev) {
+        for (int i = 0; i < hostdevs.size(); i++) {
+            if (hostdevs.get(i).element() == hostdev.element()) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("the hostdev is not one of the domain's");
     }
 
     private static void collectAliases(XmlElement element, Set<String> taken) {
