@@ -47,8 +47,6 @@ import dev.virtlint.xml.TextEdit;
  */
 public final class SarifReporter implements Reporter {
     public static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-    /** Where a rule's documentation is published: the same Markdown as {@code rules/} and {@code explain}. */
-    public static final String HELP_BASE = "https://virt-lint.dev/rules/";
     private static final String SOURCE_ROOT = "%SRCROOT%";
     private static final Pattern WHAT_IT_DOES = Pattern.compile("(?s)## What it does\\s*\\n(.*?)(?:\\n## |$)");
 
@@ -86,7 +84,6 @@ public final class SarifReporter implements Reporter {
         ObjectNode driver = mapper.createObjectNode();
         driver.put("name", "virt-lint");
         driver.put("semanticVersion", version);
-        driver.put("informationUri", "https://virt-lint.dev/");
         ArrayNode descriptors = driver.putArray("rules");
         for (Rule rule : rules) {
             descriptors.add(descriptor(rule.meta()));
@@ -105,8 +102,9 @@ public final class SarifReporter implements Reporter {
         rule.put("name", meta.name());
         rule.putObject("shortDescription").put("text", meta.summary());
         rule.putObject("fullDescription").put("text", full);
+        // The whole rule document travels in the log (GitHub shows help.markdown); there is no helpUri
+        // until the documentation is published somewhere a link would not be dead.
         rule.putObject("help").put("text", markdown).put("markdown", markdown);
-        rule.put("helpUri", HELP_BASE + meta.id());
         rule.putObject("defaultConfiguration").put("level", level(meta.severity()));
         ObjectNode properties = rule.putObject("properties");
         properties.putArray("tags").add("libvirt").add(meta.family().label());
