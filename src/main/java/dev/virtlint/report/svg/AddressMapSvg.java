@@ -32,6 +32,8 @@ public final class AddressMapSvg {
     private static final int LANE_WIDTH = 150;
     private static final int GAP_HEIGHT = 30;
     private static final int NOTE_LINE = 18;
+    /** Characters of a note line: 12 px DejaVu Sans averages under 7 px a character, and the picture is 1100 px wide. */
+    private static final int NOTE_CHARACTERS = 150;
     /** Label heights in the column beside the bands: a band's name and detail lines, or one line of text. */
     private static final int TWO_LINES = 30;
     private static final int ONE_LINE = 16;
@@ -238,12 +240,16 @@ public final class AddressMapSvg {
         StringBuilder notes = new StringBuilder();
         int y = Math.max(mapBottom + 36, labels.bottom() + 24);
         for (String problem : picture.problems()) {
-            notes.append(NOTE.render(Map.of("class", "problem-text", "y", y, "text", problem)));
-            y += NOTE_LINE;
+            for (String line : wrap(problem)) {
+                notes.append(NOTE.render(Map.of("class", "problem-text", "y", y, "text", line)));
+                y += NOTE_LINE;
+            }
         }
         for (String note : picture.notes()) {
-            notes.append(NOTE.render(Map.of("class", "detail", "y", y, "text", note)));
-            y += NOTE_LINE;
+            for (String line : wrap(note)) {
+                notes.append(NOTE.render(Map.of("class", "detail", "y", y, "text", line)));
+                y += NOTE_LINE;
+            }
         }
         int height = y + 20;
         Map<String, Object> document = new LinkedHashMap<>();
@@ -269,6 +275,24 @@ public final class AddressMapSvg {
                     "size", MemorySize.format(band.size()), "note", band.note())));
         }
         return PAGE.render(Map.of("title", picture.title(), "svg", svg(picture), "rows", rows));
+    }
+
+    /**
+     * Breaks a note into lines that fit the picture's width: SVG text does not wrap by itself, and a QEMU
+     * error quoted in full ran off the right edge.
+     */
+    static List<String> wrap(String text) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder();
+        for (String word : text.split(" ")) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > NOTE_CHARACTERS) {
+                lines.add(line.toString());
+                line.setLength(0);
+            }
+            line.append(line.length() > 0 ? " " : "").append(word);
+        }
+        lines.add(line.toString());
+        return lines;
     }
 
     /** 34 px for up to 128 MiB, 10 px more for each doubling: 2 GiB is 74 px, 1 TiB 164 px. */

@@ -94,6 +94,17 @@ class AddressMapPictureTest {
     }
 
     @Test
+    void longNotesAreWrappedWithoutLosingAWord() {
+        String note = "QEMU will not start: " + "Address space limit 0xffffffffff < 0x2087fffffff ".repeat(6)
+                + "phys-bits too low (40)";
+        List<String> lines = AddressMapSvg.wrap(note);
+        assertTrue(lines.size() > 1, lines.toString());
+        lines.forEach(line -> assertTrue(line.length() <= 150, line));
+        assertEquals(note, String.join(" ", lines));
+        assertEquals(List.of("short"), AddressMapSvg.wrap("short"));
+    }
+
+    @Test
     void headlessChromiumRendersItToAPictureThatIsNotBlank() throws Exception {
         Assumptions.assumeTrue(RealStack.onPath("chromium"), "chromium is not installed: the rendering check is"
                 + " skipped (Debian: apt-get install chromium)");
