@@ -16,21 +16,28 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jdom2.Attribute;
 import org.jdom2.Document;
 import org.jdom2.Element;
+import org.jdom2.IllegalDataException;
+import org.jdom2.IllegalNameException;
 import org.jdom2.JDOMException;
 import org.jdom2.Namespace;
+import org.jdom2.Verifier;
 import org.jdom2.input.JDOMParseException;
 import org.jdom2.input.SAXBuilder;
 import org.jdom2.input.sax.XMLReaders;
@@ -185,6 +192,11 @@ public final class SafeXmlLoader {
             } catch (JDOMException | IOException e) {
                 throw new XmlLoadException(XmlLoadException.Kind.MALFORMED, source.displayName(), 1, 1,
                         String.valueOf(e.getMessage()));
+            } catch (IllegalNameException | IllegalDataException e) {
+                // jdom2 refuses some names the SAX parser lets through, such as <:x> with an empty prefix. The
+                // exception left the builder mid-document, so this thread starts the next file with a new one.
+                BUILDER.remove();
+                throw illegalName(source, e);
             }
         }
         TagScanner.Result scanned = TagScanner.scan(text);
@@ -231,6 +243,54 @@ public final class SafeXmlLoader {
                     .append(XmlDocument.UNDECLARED_NAMESPACE_PREFIX).append(prefix).append('"');
         }
         return text.substring(0, insertAt) + declarations + text.substring(insertAt);
+    }
+
+    /** Points at the first element or attribute name jdom2 cannot take, found lexically; 1:1 if none is. */
+    private static XmlLoadException illegalName(SourceText source, IllegalArgumentException e) {
+        Deque<TagScanner.RawElement> pending = new ArrayDeque<>();
+        Optional.ofNullable(TagScanner.scan(source.text()).root()).ifPresent(pending::push);
+        while (!pending.isEmpty()) {
+            TagScanner.RawElement element = pending.pop();
+            Optional<String> problem = nameProblem(element.qualifiedName, Verifier::checkElementName);
+            if (problem.isPresent()) {
+                return illegalNameAt(source, element.startTag.start() + 1, "element", element.qualifiedName,
+                        problem.get());
+            }
+            for (TagScanner.RawAttribute attribute : element.attributes) {
+                problem = nameProblem(attribute.qualifiedName(), Verifier::checkAttributeName);
+                if (problem.isPresent()) {
+                    return illegalNameAt(source, attribute.nameSpan().start(), "attribute", attribute.qualifiedName(),
+                            problem.get());
+                }
+            }
+            for (int i = element.children.size() - 1; i >= 0; i--) {
+                pending.push(element.children.get(i));
+            }
+        }
+        return new XmlLoadException(XmlLoadException.Kind.MALFORMED, source.displayName(), 1, 1,
+                String.valueOf(e.getMessage()));
+    }
+
+    /** What is wrong with a qualified name in a namespace-aware document: one colon at most, parts jdom2 accepts. */
+    private static Optional<String> nameProblem(String qualifiedName, Function<String, String> checkLocalName) {
+        int colon = qualifiedName.indexOf(':');
+        if (colon < 0) {
+            return Optional.ofNullable(checkLocalName.apply(qualifiedName));
+        }
+        String prefix = qualifiedName.substring(0, colon);
+        String local = qualifiedName.substring(colon + 1);
+        if (prefix.isEmpty() || local.isEmpty() || local.indexOf(':') >= 0) {
+            return Optional.of("a colon may only separate a prefix from a local name, and neither may be empty");
+        }
+        return Optional.ofNullable(Verifier.checkNamespacePrefix(prefix)).or(() -> Optional.ofNullable(
+                prefix.equals("xmlns") ? null : checkLocalName.apply(local)));
+    }
+
+    private static XmlLoadException illegalNameAt(SourceText source, int offset, String kind, String name,
+                                                  String problem) {
+        Position at = source.positionOf(offset);
+        return new XmlLoadException(XmlLoadException.Kind.MALFORMED, source.displayName(), at.line(), at.column(),
+                "'" + name + "' is not a legal " + kind + " name: " + problem);
     }
 
     private static XmlLoadException malformed(SourceText source, JDOMParseException e) {

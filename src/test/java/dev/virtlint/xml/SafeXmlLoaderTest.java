@@ -66,6 +66,17 @@ class SafeXmlLoaderTest {
         }
     }
 
+    /** The SAX parser lets these names through and jdom2 refuses them; found by fuzzing, once an internal error. */
+    @Test
+    void namesWithAnEmptyPrefixAreMalformedWithTheirPosition() throws XmlLoadException {
+        assertEquals("t.xml:2:4: malformed XML: ':x' is not a legal element name: a colon may only separate a"
+                + " prefix from a local name, and neither may be empty", refused("<domain>\n  <:x/></domain>").oneLine());
+        XmlLoadException attribute = refused("<domain><a :b='1'/></domain>");
+        assertEquals(XmlLoadException.Kind.MALFORMED, attribute.kind());
+        assertEquals(12, attribute.column());
+        assertEquals("domain", load("<domain><name>after</name></domain>").root().qualifiedName());
+    }
+
     @Test
     void externalDtdIsRefused() {
         assertEquals(XmlLoadException.Kind.REFUSED,
