@@ -282,8 +282,15 @@ public final class SafeXmlLoader {
         if (prefix.isEmpty() || local.isEmpty() || local.indexOf(':') >= 0) {
             return Optional.of("a colon may only separate a prefix from a local name, and neither may be empty");
         }
-        return Optional.ofNullable(Verifier.checkNamespacePrefix(prefix)).or(() -> Optional.ofNullable(
-                prefix.equals("xmlns") ? null : checkLocalName.apply(local)));
+        // xml: and xmlns: are the reserved prefixes jdom2's prefix check refuses on purpose.
+        if (prefix.equals("xmlns")) {
+            return Optional.ofNullable(Verifier.checkNamespacePrefix(local));
+        }
+        if (prefix.equals("xml")) {
+            return Optional.ofNullable(checkLocalName.apply(local));
+        }
+        return Optional.ofNullable(Verifier.checkNamespacePrefix(prefix))
+                .or(() -> Optional.ofNullable(checkLocalName.apply(local)));
     }
 
     private static XmlLoadException illegalNameAt(SourceText source, int offset, String kind, String name,
