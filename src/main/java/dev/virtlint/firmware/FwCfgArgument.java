@@ -1,10 +1,11 @@
 package dev.virtlint.firmware;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import dev.virtlint.domain.QemuOptions;
 
 /**
  * The value of one {@code -fw_cfg} option as QEMU parses it: comma-separated {@code key=value} pairs ({@code ,,} is
@@ -20,7 +21,7 @@ public record FwCfgArgument(Optional<String> name, Optional<String> string, Opti
 
     public static FwCfgArgument parse(String value) {
         Map<String, String> options = new LinkedHashMap<>();
-        List<String> items = split(value);
+        List<String> items = QemuOptions.split(value);
         for (int i = 0; i < items.size(); i++) {
             String item = items.get(i);
             int equals = item.indexOf('=');
@@ -55,24 +56,5 @@ public record FwCfgArgument(Optional<String> name, Optional<String> string, Opti
     private static FwCfgArgument of(Map<String, String> options, Optional<String> error) {
         return new FwCfgArgument(Optional.ofNullable(options.get("name")), Optional.ofNullable(options.get("string")),
                 Optional.ofNullable(options.get("file")), Optional.ofNullable(options.get("gen_id")), error);
-    }
-
-    private static List<String> split(String value) {
-        List<String> items = new ArrayList<>();
-        StringBuilder item = new StringBuilder();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == ',' && i + 1 < value.length() && value.charAt(i + 1) == ',') {
-                item.append(',');
-                i++;
-            } else if (c == ',') {
-                items.add(item.toString());
-                item.setLength(0);
-            } else {
-                item.append(c);
-            }
-        }
-        items.add(item.toString());
-        return items;
     }
 }

@@ -8,6 +8,7 @@ import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Features;
 import dev.virtlint.domain.HyperV;
 import dev.virtlint.domain.QemuArg;
+import dev.virtlint.domain.QemuOptions;
 import dev.virtlint.host.PciDevice;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
@@ -68,7 +69,7 @@ public final class NvidiaHypervisorVisible implements Rule {
             hidden = QemuCommandLine.property(cpu, "kvm").map("off"::equals).orElse(false);
             vendorIdSet = QemuCommandLine.property(cpu, "hv-vendor-id").or(() -> QemuCommandLine.property(cpu, "hv_vendor_id"))
                     .filter(v -> !v.isEmpty()).isPresent();
-            hypervInCpu = QemuCommandLine.properties(cpu).stream().anyMatch(p -> p.startsWith("hv-") || p.startsWith("hv_"));
+            hypervInCpu = QemuOptions.split(cpu).stream().anyMatch(p -> p.startsWith("hv-") || p.startsWith("hv_"));
         } else {
             hidden = domain.features().kvmHidden();
             vendorIdSet = hyperv.flatMap(HyperV::vendorIdState).map("on"::equals).orElse(false)

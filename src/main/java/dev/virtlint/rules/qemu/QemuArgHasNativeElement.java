@@ -12,6 +12,7 @@ import java.util.regex.Pattern;
 
 import dev.virtlint.domain.Controller;
 import dev.virtlint.domain.DomainDef;
+import dev.virtlint.domain.QemuOptions;
 import dev.virtlint.platform.TargetStack;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
@@ -214,7 +215,7 @@ public final class QemuArgHasNativeElement implements Rule {
 
     /** {@code -object input-linux,id=…,evdev=PATH,grab_all=on,repeat=on} → {@code <input type='evdev'>}. */
     private static Optional<Native> evdevInput(LintContext context, String value) {
-        List<String> parts = QemuCommandLine.properties(value);
+        List<String> parts = QemuOptions.split(value);
         if (!parts.get(0).equals("input-linux") && !parts.get(0).equals("qom-type=input-linux")) {
             return Optional.empty();
         }
@@ -249,7 +250,7 @@ public final class QemuArgHasNativeElement implements Rule {
      * reserves ({@code opt/ovmf/}, {@code opt/org.qemu/}), which only qemu:commandline can pass.
      */
     private static Optional<Native> fwCfg(LintContext context, String value) {
-        List<String> parts = QemuCommandLine.properties(value);
+        List<String> parts = QemuOptions.split(value);
         String name = parts.get(0).startsWith("name=") ? parts.get(0).substring(5) : parts.get(0);
         Map<String, String> keyed = QemuCommandLine.keyed(String.join(",", parts.subList(1, parts.size())));
         if (!name.startsWith("opt/") || name.startsWith("opt/ovmf/") || name.startsWith("opt/org.qemu/")
@@ -278,7 +279,7 @@ public final class QemuArgHasNativeElement implements Rule {
         String value = item.value().get().value();
         TargetStack stack = context.platform().stack();
         Map<String, String> covered = new LinkedHashMap<>();
-        List<String> parts = QemuCommandLine.properties(value);
+        List<String> parts = QemuOptions.split(value);
         if (parts.get(0).equals("host")) {
             covered.put("host", "<cpu mode='host-passthrough'>");
         }

@@ -11,6 +11,7 @@ import java.util.OptionalInt;
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.QemuArg;
+import dev.virtlint.domain.QemuOptions;
 import dev.virtlint.platform.MachineFamily;
 import dev.virtlint.platform.TargetStack;
 import dev.virtlint.platform.Version;
@@ -191,7 +192,7 @@ public final class QemuArgMalformed implements Rule {
     private Optional<Finding> keyValueDeviceProblem(LintContext context, List<Item> items, Item item, String qemu) {
         QemuArg value = item.value().get();
         Map<String, String> properties = QemuCommandLine.keyed(value.value());
-        String model = properties.getOrDefault("driver", QemuCommandLine.properties(value.value()).get(0));
+        String model = properties.getOrDefault("driver", QemuOptions.split(value.value()).get(0));
         if (model.contains("help") || model.contains("=")) {
             return Optional.empty();
         }
@@ -270,7 +271,7 @@ public final class QemuArgMalformed implements Rule {
     }
 
     private static boolean isUsbController(Map<String, String> properties, Item device) {
-        String model = properties.getOrDefault("driver", QemuCommandLine.properties(device.valueText().get()).get(0));
+        String model = properties.getOrDefault("driver", QemuOptions.split(device.valueText().get()).get(0));
         return model.contains("xhci") || model.contains("ehci") || model.contains("uhci") || model.contains("ohci");
     }
 
@@ -289,7 +290,7 @@ public final class QemuArgMalformed implements Rule {
         for (Item device : earlier) {
             Map<String, String> earlierProperties = QemuCommandLine.keyed(device.valueText().get());
             String model = earlierProperties.getOrDefault("driver",
-                    QemuCommandLine.properties(device.valueText().get()).get(0));
+                    QemuOptions.split(device.valueText().get()).get(0));
             boolean onRoot = !earlierProperties.containsKey("bus") || earlierProperties.get("bus").equals("pcie.0")
                     || earlierProperties.get("bus").equals("pci.0");
             if (onRoot && !earlierProperties.containsKey("addr")

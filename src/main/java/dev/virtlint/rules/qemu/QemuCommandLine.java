@@ -8,6 +8,7 @@ import java.util.Optional;
 
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.QemuArg;
+import dev.virtlint.domain.QemuOptions;
 import dev.virtlint.platform.TargetStack;
 
 /**
@@ -66,30 +67,10 @@ public final class QemuCommandLine {
         return Optional.of(arg.substring(arg.startsWith("--") ? 2 : 1));
     }
 
-    /** Splits a key=value option string at single commas; QEMU reads {@code ,,} as a literal comma. */
-    public static List<String> properties(String value) {
-        List<String> parts = new ArrayList<>();
-        StringBuilder part = new StringBuilder();
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == ',' && i + 1 < value.length() && value.charAt(i + 1) == ',') {
-                part.append(',');
-                i++;
-            } else if (c == ',') {
-                parts.add(part.toString());
-                part.setLength(0);
-            } else {
-                part.append(c);
-            }
-        }
-        parts.add(part.toString());
-        return parts;
-    }
-
     /** The value of {@code key=} in a key=value option string, the last one when it repeats, as QEMU takes it. */
     public static Optional<String> property(String value, String key) {
         Optional<String> found = Optional.empty();
-        for (String part : properties(value)) {
+        for (String part : QemuOptions.split(value)) {
             if (part.startsWith(key + "=")) {
                 found = Optional.of(part.substring(key.length() + 1));
             }
@@ -100,7 +81,7 @@ public final class QemuCommandLine {
     /** The key=value pairs of an option string, the last one winning; a leading bare word (an implied key) is skipped. */
     public static Map<String, String> keyed(String value) {
         Map<String, String> pairs = new LinkedHashMap<>();
-        for (String part : properties(value)) {
+        for (String part : QemuOptions.split(value)) {
             int equals = part.indexOf('=');
             if (equals > 0) {
                 pairs.put(part.substring(0, equals), part.substring(equals + 1));
