@@ -89,16 +89,7 @@ final class FirmwareMapView {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"64-bit BAR or window", "start", "end", "size"});
         placed.forEach(row -> rows.add(row.cells()));
-        int[] widths = new int[4];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            out.printf("%-" + widths[0] + "s  %" + widths[1] + "s  %" + widths[2] + "s  %" + widths[3] + "s%n",
-                    (Object[]) row);
-        }
+        TextTable.print(out, rows, false);
         out.println();
         out.println("OVMF places      " + switch (placement.outcome()) {
             case ALL_PLACED -> "every BAR";

@@ -3,6 +3,7 @@ package dev.virtlint.cli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -178,22 +179,13 @@ final class MapCommand implements Callable<Integer> {
                 platform.accel().label());
         out.printf("vCPU      %s: %s%n", vendorName(platform.vendor().value().orElse("")), platform.vendor().source());
         out.printf("phys-bits %d: %s%n%n", map.physBits(), platform.physBits().source());
-        List<String[]> rows = new java.util.ArrayList<>();
+        List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"region", "start", "end", "size", "notes"});
         for (Region region : map.regions()) {
             rows.add(new String[] {region.name(), Hex.of(region.start()), Hex.of(region.endInclusive()),
                 MemorySize.format(region.size()), region.note()});
         }
-        int[] widths = new int[5];
-        for (String[] row : rows) {
-            for (int i = 0; i < row.length; i++) {
-                widths[i] = Math.max(widths[i], row[i].length());
-            }
-        }
-        for (String[] row : rows) {
-            out.printf("%-" + widths[0] + "s  %" + widths[1] + "s  %" + widths[2] + "s  %" + widths[3] + "s  %s%n",
-                    (Object[]) row);
-        }
+        TextTable.print(out, rows, true);
         out.println();
         out.printf("above-4g start   %s%s%n", Hex.of(map.above4gStart()),
                 map.relocatedAbove1TiB() ? " (relocated past the AMD HyperTransport hole)" : "");
