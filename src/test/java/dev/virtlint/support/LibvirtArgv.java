@@ -1,5 +1,7 @@
 package dev.virtlint.support;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -25,6 +27,15 @@ public final class LibvirtArgv {
     public static RealStack.Result nativeArgv(Path domain) throws IOException, InterruptedException {
         return RealStack.run(List.of("virsh", "-c", "qemu:///system", "domxml-to-native", "qemu-argv",
                 domain.toString()), 60);
+    }
+
+    /** libvirt's argv for a domain given as text (written into {@code dir}); the test fails if libvirt refuses it. */
+    public static String acceptedArgv(Path dir, String xml) throws IOException, InterruptedException {
+        Path file = Files.createTempFile(dir, "domain", ".xml");
+        Files.writeString(file, xml);
+        RealStack.Result result = nativeArgv(file);
+        assertEquals(0, result.exitCode(), "libvirt refused:\n" + xml + "\n" + result.output());
+        return result.output();
     }
 
     /**

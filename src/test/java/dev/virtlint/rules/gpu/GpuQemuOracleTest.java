@@ -131,11 +131,7 @@ class GpuQemuOracleTest {
     }
 
     private String argv(String xml) throws Exception {
-        Path file = Files.createTempFile(dir, "domain", ".xml");
-        Files.writeString(file, xml);
-        RealStack.Result result = LibvirtArgv.nativeArgv(file);
-        assertEquals(0, result.exitCode(), "libvirt refused:\n" + xml + "\n" + result.output());
-        return result.output();
+        return LibvirtArgv.acceptedArgv(dir, xml);
     }
 
     /** The JSON of the -device whose text contains {@code marker}. */
