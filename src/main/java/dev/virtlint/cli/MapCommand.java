@@ -156,7 +156,7 @@ final class MapCommand implements Callable<Integer> {
                 ? Hex.of(map.reservedMemoryEnd().getAsLong()) : null);
         json.put("maxUsedGpa", Hex.of(map.maxUsedGpa()));
         json.put("requiredPhysBits", map.requiredPhysBits());
-        json.put("qemuWillStart", !platform.machineRefused() && map.qemuWillStart());
+        json.put("qemuWillStart", platform.qemuWillStart());
         json.put("qemuError", platform.machineRefused() ? platform.machineRefusal() : map.qemuError().orElse(null));
         return json;
     }
@@ -196,8 +196,7 @@ final class MapCommand implements Callable<Integer> {
         out.printf("max used GPA     %s: needs %d phys-bits, the vCPU has %d%n", Hex.of(map.maxUsedGpa()),
                 map.requiredPhysBits(), map.physBits());
         if (platform.machineRefused()) {
-            out.println("QEMU starts      no: " + platform.machineRefusal() + " (QEMU " + platform.qemu().version()
-                    + " does not offer it, and libvirt refuses the domain first: VL001); the map is what "
+            out.println("QEMU starts      no: " + platform.machineRefusalExplained() + "; the map is what "
                     + machine.concreteName() + " would build");
         } else if (map.qemuWillStart()) {
             out.println("QEMU starts      yes");

@@ -47,6 +47,17 @@ public record Platform(TargetStack stack, QemuBinary qemu, HostCpu host, Accel a
         return "unsupported machine type: \"" + machineName + "\"";
     }
 
+    /** {@link #machineRefusal()} with who refuses and why, for people. */
+    public String machineRefusalExplained() {
+        return machineRefusal() + " (QEMU " + qemu.version() + " does not offer it, and libvirt refuses the domain"
+                + " first: VL001)";
+    }
+
+    /** True when QEMU is known to start the domain: it offers the machine type and lays out memory without error. */
+    public boolean qemuWillStart() {
+        return !machineRefused() && addressMap.map(AddressMap::qemuWillStart).orElse(false);
+    }
+
     public boolean vendorIsAmd() {
         return vendor.value().map("AuthenticAMD"::equals).orElse(false);
     }

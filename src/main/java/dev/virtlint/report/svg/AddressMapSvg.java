@@ -95,9 +95,8 @@ public final class AddressMapSvg {
         }
         List<String> problems = new ArrayList<>();
         if (platform.machineRefused()) {
-            problems.add("QEMU will not start: " + platform.machineRefusal() + " (QEMU " + platform.qemu().version()
-                    + " does not offer it; libvirt refuses the domain first: VL001). The map is what that type would"
-                    + " build.");
+            problems.add("QEMU will not start: " + platform.machineRefusalExplained()
+                    + ". The map is what that type would build.");
         }
         for (StartError error : map.errors()) {
             problems.add("QEMU will not start: " + error.message());
@@ -115,8 +114,7 @@ public final class AddressMapSvg {
         List<String> notes = new ArrayList<>();
         notes.add("highest address used 0x" + Long.toHexString(map.maxUsedGpa()) + ": needs " + map.requiredPhysBits()
                 + " phys-bits, the vCPU has " + map.physBits());
-        notes.add(!platform.machineRefused() && map.qemuWillStart() ? "QEMU starts with this layout"
-                : "QEMU does not start with this layout");
+        notes.add(platform.qemuWillStart() ? "QEMU starts with this layout" : "QEMU does not start with this layout");
         return new Picture(title, subtitle, bands, Optional.of(map.physAddressLimit()),
                 "phys-bits limit: the vCPU reaches up to 0x" + Long.toHexString(map.physAddressLimit()) + " ("
                         + map.physBits() + " bits)", map.exceedsPhysBits(), problems, notes);
