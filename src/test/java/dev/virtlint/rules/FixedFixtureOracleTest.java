@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.virtlint.support.CliRun;
 import dev.virtlint.support.LibvirtArgv;
+import dev.virtlint.support.LiveHost;
 import dev.virtlint.support.ProjectPaths;
 import dev.virtlint.support.RealStack;
 
@@ -28,6 +30,9 @@ import dev.virtlint.support.RealStack;
  * and may ask {@code <!-- fixed-starts -->}: QEMU refuses libvirt's argv for the original and starts with the
  * one for the fixed file. For the conversion the copy runs under TCG (no KVM here: host-passthrough becomes
  * maximum) and without PCI hostdevs (no VFIO here); a host with both converts the original the same way.
+ * libvirt compares {@code <maxphysaddr mode='emulate'>} with this machine's CPU, so a fixed fixture that asks for
+ * more bits than this machine has (written for another host) must instead be one virt-lint, given this machine's
+ * facts, reports as VL105, and that libvirt refuses with the words VL105 quotes.
  */
 @Tag("oracle")
 class FixedFixtureOracleTest {
@@ -36,6 +41,8 @@ class FixedFixtureOracleTest {
     /** TCG has no {@code -cpu host}; {@code maximum} ({@code -cpu max}) is its nearest stand-in. */
     private static final Pattern HOST_PASSTHROUGH = Pattern.compile("mode=(['\"])host-passthrough\\1");
     private static final Pattern ROOT_TYPE = Pattern.compile("<domain(\\s[^>]*?)?\\stype=(['\"])kvm\\2");
+    private static final Pattern EMULATED_BITS =
+            Pattern.compile("<maxphysaddr\\s+mode=(['\"])emulate\\1\\s+bits=(['\"])(\\d+)\\2");
 
     @TempDir
     Path scratch;
@@ -45,6 +52,7 @@ class FixedFixtureOracleTest {
         Assumptions.assumeTrue(RealStack.onPath("virt-xml-validate"),
                 "virt-xml-validate is not installed: fixed-fixture oracle skipped");
         RealStack.assumeLibvirt();
+        int hostBits = LiveHost.physBits();
         List<String> problems = new ArrayList<>();
         int checked = 0;
         try (Stream<Path> files = Files.walk(ProjectPaths.testdata().resolve("rules"))) {
@@ -57,6 +65,11 @@ class FixedFixtureOracleTest {
                     problems.add(name + ": virt-xml-validate: " + valid.output().strip());
                 }
                 String badText = Files.readString(bad);
+                Matcher emulated = EMULATED_BITS.matcher(Files.readString(fixed));
+                if (emulated.find() && Integer.parseInt(emulated.group(3)) > hostBits) {
+                    checkRefusedAsVl105(name, fixed, hostBits, problems);
+                    continue;
+                }
                 RealStack.Result argv = LibvirtArgv.nativeArgv(runnableCopy(fixed, "fixed"));
                 if (argv.exitCode() != 0) {
                     problems.add(name + ": virsh domxml-to-native: " + argv.output().strip());
@@ -75,6 +88,19 @@ class FixedFixtureOracleTest {
         }
         assertFalse(checked == 0, "no fixed fixtures found");
         assertEquals(List.of(), problems, checked + " fixed fixtures checked");
+    }
+
+    private void checkRefusedAsVl105(String name, Path fixed, int hostBits, List<String> problems) throws Exception {
+        CliRun lint = CliRun.run("--color=never", "--select", "VL105", "--host-root", "/", fixed.toString());
+        if (!lint.out().contains("error VL105")) {
+            problems.add(name + ": wider than this " + hostBits + "-bit host, but virt-lint with its facts does not"
+                    + " report VL105: " + lint.out().strip());
+        }
+        RealStack.Result argv = LibvirtArgv.nativeArgv(runnableCopy(fixed, "fixed"));
+        if (argv.exitCode() == 0 || !argv.output().contains(HostPhysBitsOracleTest.LIBVIRT_REFUSAL)) {
+            problems.add(name + ": wider than this " + hostBits + "-bit host, but libvirt does not refuse it as VL105"
+                    + " predicts: " + argv.output().strip());
+        }
     }
 
     private void checkStarts(String name, Path bad, String fixedArgv, List<String> problems) throws Exception {

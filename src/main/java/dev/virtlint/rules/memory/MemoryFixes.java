@@ -27,8 +27,9 @@ final class MemoryFixes {
 
     /**
      * {@code <maxphysaddr mode='emulate' bits='N'/>}, replacing any existing one. Empty where phys-bits
-     * cannot be set that way: host-passthrough and maximum CPUs under KVM take the host's width, and
-     * libvirt before 8.7 has no element. Safe only when the width is known to fit the host (or under TCG).
+     * cannot be set that way: host-passthrough and maximum CPUs under KVM take the host's width, libvirt before
+     * 8.7 has no element, and libvirt refuses a width above the host CPU's for every domain type, TCG included
+     * (VL105). Safe only when host facts show the host has the bits.
      */
     static Optional<Fix> setPhysBits(DomainDef domain, Platform platform, int bits, String why) {
         Optional<Cpu> cpu = domain.cpu();
@@ -37,6 +38,9 @@ final class MemoryFixes {
         }
         if (!platform.stack().libvirtAtLeast(MAXPHYSADDR_SINCE[0], MAXPHYSADDR_SINCE[1])) {
             return physBitsGlobal(domain, platform, bits, why);
+        }
+        if (platform.hostPhysBits().map(host -> bits > host).orElse(false)) {
+            return Optional.empty();
         }
         String element = "<maxphysaddr mode=" + quoted(domain, "emulate") + " bits=" + quoted(domain,
                 String.valueOf(bits)) + "/>";
@@ -52,11 +56,11 @@ final class MemoryFixes {
             edit = Edits.insertChild(domain.document().source(), cpu.get().element(), element,
                     CPU_CHILDREN_BEFORE_MAXPHYSADDR);
         }
-        boolean fitsHost = platform.accel() == Accel.TCG
-                || platform.hostPhysBits().map(host -> bits <= host).orElse(false);
         String description = "set <maxphysaddr mode='emulate' bits='" + bits + "'/> " + why;
-        return Optional.of(fitsHost ? Fix.safe(description, List.of(edit)) : Fix.unsafe(description
-                + " (check that the host has at least " + bits + " physical address bits)", List.of(edit)));
+        return Optional.of(platform.hostPhysBits().isPresent() ? Fix.safe(description, List.of(edit))
+                : Fix.unsafe(description + " (libvirt refuses more bits than the host CPU has, and this run has no"
+                        + " host facts: check that every host that runs it has at least " + bits
+                        + " physical address bits)", List.of(edit)));
     }
 
     /**
@@ -80,6 +84,8 @@ final class MemoryFixes {
         if (edits.isEmpty()) {
             edits = QemuEdits.appendArgs(domain, List.of("-global", value));
         }
+        // QEMU checks this width only against its own 52-bit limit; under KVM a wider one than the host's is a
+        // warning at start and faults in the guest, so it is safe only where the host has the bits.
         boolean fitsHost = platform.accel() == Accel.TCG
                 || platform.hostPhysBits().map(host -> bits <= host).orElse(false);
         String description = "pass -global " + value + " through qemu:commandline (libvirt "
