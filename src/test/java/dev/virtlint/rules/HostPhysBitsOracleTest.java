@@ -25,10 +25,6 @@ import dev.virtlint.support.RealStack;
  */
 @Tag("oracle")
 class HostPhysBitsOracleTest {
-    /** The sentence of libvirt's error that VL105's message quotes. */
-    static final String LIBVIRT_REFUSAL =
-            "The number of virtual CPU address bits cannot exceed the number supported by the host CPU";
-
     @TempDir
     Path scratch;
 
@@ -48,11 +44,11 @@ class HostPhysBitsOracleTest {
         CliRun lintTooWide = CliRun.run("--color=never", "--select", "VL105", "--host-root", "/", tooWide.toString());
         assertTrue(lintTooWide.out().contains("error VL105"), "VL105 at " + (hostBits + 1) + " bits on a "
                 + hostBits + "-bit host: " + lintTooWide.out());
-        assertTrue(lintTooWide.out().contains(LIBVIRT_REFUSAL), "VL105 quotes libvirt: " + lintTooWide.out());
+        assertTrue(lintTooWide.out().contains(LiveHost.WIDER_THAN_HOST_REFUSAL), "VL105 quotes libvirt: " + lintTooWide.out());
         RealStack.Result refused = LibvirtArgv.nativeArgv(tooWide);
         assertNotEquals(0, refused.exitCode(), "libvirt accepts " + (hostBits + 1) + " bits on this "
                 + hostBits + "-bit host");
-        assertTrue(refused.output().contains(LIBVIRT_REFUSAL), "libvirt's own words: " + refused.output());
+        assertTrue(refused.output().contains(LiveHost.WIDER_THAN_HOST_REFUSAL), "libvirt's own words: " + refused.output());
     }
 
     /** A TCG domain: libvirt's check is not limited to KVM, so this runs on a machine without KVM too. */
