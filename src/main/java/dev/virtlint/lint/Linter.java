@@ -9,6 +9,8 @@ import java.util.List;
 import dev.virtlint.config.Suppressions;
 import dev.virtlint.domain.DomainBuilder;
 import dev.virtlint.domain.DomainDef;
+import dev.virtlint.platform.HostCpu;
+import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.LintContext;
@@ -88,17 +90,50 @@ public final class Linter {
         }
     }
 
+    /**
+     * Checks a domain on the run's host, or, where the run lacks host facts the domain's behaviour depends on, on
+     * every host of the {@link HostRange} with the verdicts merged by {@link ScenarioVerdicts}.
+     */
     public List<Finding> check(DomainDef domain) {
-        LintContext context = new LintContext(domain,
-                PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu()),
-                environment.hostFacts(), new NotChecked());
-        List<Finding> findings = new ArrayList<>();
+        NotChecked notChecked = new NotChecked();
+        HostRange.Dimensions unknown = HostRange.dimensions(domain, environment.stack(), environment.hostCpu());
+        List<HostCpu> hosts = unknown.any() ? HostRange.hosts(unknown, environment.hostCpu())
+                : List.of(environment.hostCpu());
+        List<Platform> platforms = new ArrayList<>();
+        for (HostCpu host : hosts) {
+            platforms.add(PlatformResolver.resolve(domain, environment.stack(), host));
+        }
+        List<Finding> findings;
+        if (!unknown.any()) {
+            findings = checkOn(new LintContext(domain, platforms.get(0), platforms, environment.hostFacts(), notChecked));
+        } else {
+            List<ScenarioVerdicts.Run> runs = new ArrayList<>();
+            for (int i = 0; i < hosts.size(); i++) {
+                runs.add(new ScenarioVerdicts.Run(hosts.get(i), checkOn(new LintContext(domain, platforms.get(i),
+                        platforms, environment.hostFacts(), notChecked))));
+            }
+            findings = ScenarioVerdicts.combine(unknown, runs);
+        }
+        LintContext context = new LintContext(domain, platforms.get(platforms.size() - 1), platforms,
+                environment.hostFacts(), notChecked);
         for (Rule rule : rules) {
-            findings.addAll(rule.check(context));
+            if (rule.readsOtherRulesOutcome()) {
+                findings.addAll(rule.check(context));
+            }
         }
         findings = ElementPaths.locate(domain.document(),
-                Suppressions.apply(domain.document(), findings, rules, context.notChecked()));
+                Suppressions.apply(domain.document(), findings, rules, notChecked));
         findings.sort(BY_POSITION);
+        return findings;
+    }
+
+    private List<Finding> checkOn(LintContext context) {
+        List<Finding> findings = new ArrayList<>();
+        for (Rule rule : rules) {
+            if (!rule.readsOtherRulesOutcome()) {
+                findings.addAll(rule.check(context));
+            }
+        }
         return findings;
     }
 }

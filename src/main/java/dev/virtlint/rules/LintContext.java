@@ -1,5 +1,6 @@
 package dev.virtlint.rules;
 
+import java.util.List;
 import java.util.Optional;
 
 import dev.virtlint.domain.DomainDef;
@@ -12,8 +13,13 @@ import dev.virtlint.xml.XmlElement;
 /**
  * Everything a rule may read about one domain: the typed model, the platform resolved for it and the
  * host facts when the run has them. Rules that need a fact the run lacks record it in {@link #notChecked()}.
+ *
+ * @param hostRange the platform on every host the verdicts are over, {@code platform} among them: only
+ *                  {@code platform} when the run's host decides, and every host of the linter's range where the
+ *                  run lacks the host facts the domain depends on. A rule that states what the domain gets on
+ *                  each kind of host (a firmware window's size) reads it; other rules read {@code platform}.
  */
-public record LintContext(DomainDef domain, Platform platform, Optional<HostFacts> hostFacts,
+public record LintContext(DomainDef domain, Platform platform, List<Platform> hostRange, Optional<HostFacts> hostFacts,
                           NotChecked notChecked) {
 
     public SourceText source() {

@@ -23,7 +23,8 @@ class ConfigTest {
             + "  <os><type arch='x86_64' machine='q35'>hvm</type></os>\n</domain>\n";
     private static final String KVM = "<domain type='kvm'>\n  <name>k</name>\n  <memory unit='GiB'>4</memory>\n"
             + "  <os><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>\n"
-            + "  <cpu mode='host-passthrough'/>\n</domain>\n";
+            + "  <cpu mode='host-passthrough'/>\n  <devices><hostdev mode='subsystem' type='pci' managed='yes'><source>"
+            + "<address domain='0' bus='0x41' slot='0' function='0'/></source></hostdev></devices>\n</domain>\n";
 
     @TempDir
     Path dir;

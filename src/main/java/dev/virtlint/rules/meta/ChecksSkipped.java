@@ -20,6 +20,11 @@ import dev.virtlint.rules.Severity;
         summary = "Some checks need facts this run does not have (usually host facts); they were skipped")
 public final class ChecksSkipped implements Rule {
     @Override
+    public boolean readsOtherRulesOutcome() {
+        return true;
+    }
+
+    @Override
     public List<Finding> check(LintContext context) {
         if (context.notChecked().isEmpty()) {
             return List.of();

@@ -1,0 +1,167 @@
+package dev.virtlint.lint;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import dev.virtlint.platform.HostCpu;
+
+/**
+ * Which hosts of a {@link HostRange} something happens on, said for people ("an AMD host, or an Intel host with
+ * fewer than 41 physical address bits") and for machines ({@code {"anyOf":[{"vendor":["amd"]},
+ * {"vendor":["intel"],"hostPhysBitsBelow":41}]}}).
+ */
+final class HostCondition {
+    private final HostRange.Dimensions dimensions;
+    /** Vendor (empty when not enumerated) → the widths it happens at (empty set when widths are not enumerated). */
+    private final Map<Optional<String>, Set<Integer>> widthsByVendor = new LinkedHashMap<>();
+
+    HostCondition(HostRange.Dimensions dimensions, Iterable<HostCpu> hosts) {
+        this.dimensions = dimensions;
+        for (HostCpu host : hosts) {
+            Set<Integer> widths = widthsByVendor.computeIfAbsent(dimensions.vendor() ? host.vendorId()
+                    : Optional.empty(), vendor -> new TreeSet<>());
+            if (dimensions.physBits()) {
+                widths.add(host.physBits().getAsInt());
+            }
+        }
+    }
+
+    /** "an AMD host", "a host with fewer than 42 physical address bits", "any host", … */
+    String describe() {
+        List<String> parts = new ArrayList<>();
+        for (Map.Entry<Set<Integer>, List<Optional<String>>> group : vendorsByWidths().entrySet()) {
+            String widths = widthPhrase(group.getKey());
+            List<Optional<String>> vendors = group.getValue();
+            if (!dimensions.vendor() || vendors.size() == HostRange.VENDORS.size()) {
+                parts.add(widths.isEmpty() ? "any host" : "a host" + widths);
+            } else {
+                parts.add(vendors.stream().map(vendor -> vendorArticleName(vendor.orElseThrow()))
+                        .reduce((a, b) -> a + " or " + b).orElseThrow() + widths);
+            }
+        }
+        return String.join(", or ", parts);
+    }
+
+    private Map<Set<Integer>, List<Optional<String>>> vendorsByWidths() {
+        Map<Set<Integer>, List<Optional<String>>> groups = new LinkedHashMap<>();
+        for (Map.Entry<Optional<String>, Set<Integer>> entry : widthsByVendor.entrySet()) {
+            groups.computeIfAbsent(entry.getValue(), widths -> new ArrayList<>()).add(entry.getKey());
+        }
+        return groups;
+    }
+
+    /** The condition as data: vendors and a width bound where they factor, else {@code anyOf} a list of those. */
+    Object toData() {
+        List<Map<String, Object>> alternatives = new ArrayList<>();
+        for (Map.Entry<Set<Integer>, List<Optional<String>>> entry : vendorsByWidths().entrySet()) {
+            Map<String, Object> condition = new LinkedHashMap<>();
+            if (dimensions.vendor() && entry.getValue().size() < HostRange.VENDORS.size()) {
+                condition.put("vendor", entry.getValue().stream().map(vendor -> vendorKey(vendor.orElseThrow()))
+                        .toList());
+            }
+            if (dimensions.physBits()) {
+                widthBound(entry.getKey(), condition);
+            }
+            alternatives.add(condition);
+        }
+        return alternatives.size() == 1 ? alternatives.get(0) : Map.of("anyOf", alternatives);
+    }
+
+    /** The range as a whole, for data: {@code {"vendor":["amd","intel"],"hostPhysBits":[36,52]}}. */
+    static Map<String, Object> rangeData(HostRange.Dimensions dimensions) {
+        Map<String, Object> range = new LinkedHashMap<>();
+        if (dimensions.vendor()) {
+            range.put("vendor", HostRange.VENDORS.stream().map(HostCondition::vendorKey).toList());
+        }
+        if (dimensions.physBits()) {
+            range.put("hostPhysBits", List.of(dimensions.narrowest(), HostRange.MAX_PHYS_BITS));
+        }
+        return range;
+    }
+
+    /** The host facts this condition turns on: "the host's CPU vendor", "… physical address bits", or both. */
+    String settledBy() {
+        Map<Set<Integer>, List<Optional<String>>> groups = vendorsByWidths();
+        boolean vendorMatters = dimensions.vendor() && (groups.size() > 1
+                || groups.values().iterator().next().size() < HostRange.VENDORS.size());
+        boolean widthMatters = dimensions.physBits() && groups.keySet().stream()
+                .anyMatch(widths -> widths.size() < HostRange.MAX_PHYS_BITS - dimensions.narrowest() + 1);
+        return facts(new HostRange.Dimensions(vendorMatters, widthMatters || !vendorMatters && dimensions.physBits(),
+                dimensions.narrowest()));
+    }
+
+    /** "the host's CPU vendor and physical address bits", for saying which facts would settle a verdict. */
+    static String facts(HostRange.Dimensions dimensions) {
+        if (dimensions.vendor() && dimensions.physBits()) {
+            return "the host's CPU vendor and physical address bits";
+        }
+        return dimensions.vendor() ? "the host's CPU vendor" : "the host's physical address bits";
+    }
+
+    /** "(AMD or Intel, 36 to 52 physical address bits)" */
+    static String rangeText(HostRange.Dimensions dimensions) {
+        List<String> parts = new ArrayList<>();
+        if (dimensions.vendor()) {
+            parts.add("AMD or Intel");
+        }
+        if (dimensions.physBits()) {
+            parts.add(dimensions.narrowest() + " to " + HostRange.MAX_PHYS_BITS + " physical address bits");
+        }
+        return String.join(", ", parts);
+    }
+
+    private String widthPhrase(Set<Integer> widths) {
+        int narrowest = dimensions.narrowest();
+        if (!dimensions.physBits()) {
+            return "";
+        }
+        int low = ((TreeSet<Integer>) widths).first();
+        int high = ((TreeSet<Integer>) widths).last();
+        boolean contiguous = high - low + 1 == widths.size();
+        if (!contiguous) {
+            return " with " + widths.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
+                    + " physical address bits";
+        }
+        if (low == narrowest && high == HostRange.MAX_PHYS_BITS) {
+            return "";
+        }
+        if (low == narrowest) {
+            return " with fewer than " + (high + 1) + " physical address bits";
+        }
+        if (high == HostRange.MAX_PHYS_BITS) {
+            return " with at least " + low + " physical address bits";
+        }
+        return low == high ? " with " + low + " physical address bits"
+                : " with " + low + " to " + high + " physical address bits";
+    }
+
+    private void widthBound(Set<Integer> widths, Map<String, Object> condition) {
+        int narrowest = dimensions.narrowest();
+        int low = ((TreeSet<Integer>) widths).first();
+        int high = ((TreeSet<Integer>) widths).last();
+        boolean contiguous = high - low + 1 == widths.size();
+        if (!contiguous) {
+            condition.put("hostPhysBits", List.copyOf(widths));
+        } else if (low == narrowest && high < HostRange.MAX_PHYS_BITS) {
+            condition.put("hostPhysBitsBelow", high + 1);
+        } else if (high == HostRange.MAX_PHYS_BITS && low > narrowest) {
+            condition.put("hostPhysBitsAtLeast", low);
+        } else if (low > narrowest) {
+            condition.put("hostPhysBitsAtLeast", low);
+            condition.put("hostPhysBitsBelow", high + 1);
+        }
+    }
+
+    private static String vendorArticleName(String vendorId) {
+        return vendorId.equals(HostRange.AMD) ? "an AMD host" : "an Intel host";
+    }
+
+    static String vendorKey(String vendorId) {
+        return vendorId.equals(HostRange.AMD) ? "amd" : "intel";
+    }
+}
