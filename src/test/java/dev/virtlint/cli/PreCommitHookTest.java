@@ -47,8 +47,36 @@ class PreCommitHookTest {
         return new Run(process.exitValue(), output);
     }
 
+    /** Fails on every host without host facts: AMD moves it to 1 TiB (42 bits), Intel needs 41, the vCPU has 40. */
+    private static final String EPYC_1_TIB = "<domain type='kvm'>\n  <name>epyc</name>\n"
+            + "  <maxMemory slots='4' unit='GiB'>1024</maxMemory>\n  <memory unit='GiB'>16</memory>\n"
+            + "  <os><type arch='x86_64' machine='pc-q35-7.1'>hvm</type></os>\n"
+            + "  <cpu mode='custom' match='exact'><model fallback='forbid'>EPYC</model>"
+            + "<numa><cell id='0' cpus='0' memory='16' unit='GiB'/></numa></cpu>\n</domain>\n";
+    /** Starts on every host: 16 GiB, no hotplug region. */
+    private static final String STARTS_EVERYWHERE = "<domain type='kvm'>\n  <name>ok</name>\n"
+            + "  <memory unit='GiB'>16</memory>\n  <os><type arch='x86_64' machine='pc-q35-7.1'>hvm</type></os>\n"
+            + "  <cpu mode='host-passthrough'/>\n</domain>\n";
+
     @Test
-    void aBadDefinitionBlocksTheCommitAndTheFixHookRepairsIt() throws Exception {
+    void withoutHostFactsADomainQemuRefusesOnEveryHostIsBlockedAndOneThatStartsEverywherePasses() throws Exception {
+        Map<String, String> environment = hookEnvironment();
+        Path repo = domainsRepository(environment);
+        Files.writeString(repo.resolve("ok.xml"), STARTS_EVERYWHERE);
+        run(repo, environment, "git", "add", "-A");
+        Run passes = run(repo, environment, "git", "commit", "-m", "a guest that starts on any host");
+        assertEquals(0, passes.exitCode(), passes.output());
+
+        Files.writeString(repo.resolve("epyc.xml"), EPYC_1_TIB);
+        run(repo, environment, "git", "add", "-A");
+        Run blocked = run(repo, environment, "git", "commit", "-m", "a guest QEMU refuses on any host");
+        assertNotEquals(0, blocked.exitCode(), blocked.output());
+        assertTrue(blocked.output().contains("epyc.xml:3:3: error VL101 phys-bits-too-low: On an AMD host"),
+                blocked.output());
+    }
+
+    /** PATH with a virt-lint that runs these classes, and a pre-commit and git confined to the scratch directory. */
+    private Map<String, String> hookEnvironment() throws IOException {
         Assumptions.assumeTrue(RealStack.onPath("pre-commit") && RealStack.onPath("git"),
                 "pre-commit or git is not installed: hook round trip skipped (Debian: apt-get install pre-commit;"
                         + " CI installs it with .ci/install-stack)");
@@ -64,7 +92,11 @@ class PreCommitHookTest {
                 "GIT_AUTHOR_NAME", "test", "GIT_AUTHOR_EMAIL", "test@example.invalid",
                 "GIT_COMMITTER_NAME", "test", "GIT_COMMITTER_EMAIL", "test@example.invalid",
                 "GIT_CONFIG_NOSYSTEM", "1", "HOME", Files.createDirectories(dir.resolve("home")).toString());
+        return environment;
+    }
 
+    /** A git repository whose pre-commit configuration uses this checkout's hooks, installed. */
+    private Path domainsRepository(Map<String, String> environment) throws IOException, InterruptedException {
         Path hooks = Files.createDirectories(dir.resolve("hooks"));
         Files.copy(ProjectPaths.projectDir().resolve(".pre-commit-hooks.yaml"), hooks.resolve(".pre-commit-hooks.yaml"));
         assertEquals(0, run(hooks, environment, "git", "init", "-q").exitCode());
@@ -79,6 +111,13 @@ class PreCommitHookTest {
                 + "        stages: [manual]\n");
         Run install = run(repo, environment, "pre-commit", "install");
         assertEquals(0, install.exitCode(), install.output());
+        return repo;
+    }
+
+    @Test
+    void aBadDefinitionBlocksTheCommitAndTheFixHookRepairsIt() throws Exception {
+        Map<String, String> environment = hookEnvironment();
+        Path repo = domainsRepository(environment);
         Files.writeString(repo.resolve("pom.xml"), "<project/>\n");
         Path vm = repo.resolve("gpu.xml");
         Files.writeString(vm, BROKEN);
