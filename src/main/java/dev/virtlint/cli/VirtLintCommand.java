@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,6 +22,7 @@ import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import dev.virtlint.config.ConfigException;
+import dev.virtlint.config.RuleSelection;
 import dev.virtlint.config.SuppressionWriter;
 import dev.virtlint.config.Suppressions;
 import dev.virtlint.fix.AtomicFileWriter;
@@ -231,6 +233,14 @@ public class VirtLintCommand implements Callable<Integer> {
         if (configFile != null && isolated) {
             return usage("--config and --isolated contradict each other");
         }
+        for (List<String> selectors : Arrays.asList(select, ignore)) {
+            for (String selector : selectors == null ? List.<String>of() : selectors) {
+                if (!RuleSelection.isValid(selector)) {
+                    return usage((selectors == select ? "--select: " : "--ignore: ")
+                            + RuleSelection.unknownSelectorMessage(selector));
+                }
+            }
+        }
         List<Input> inputs = new ArrayList<>(InputExpander.expand(paths, stdinFilename));
         if (fixOutput != null && (!fix || inputs.size() != 1)) {
             return usage("--fix-output needs --fix and exactly one input file");
@@ -241,7 +251,7 @@ public class VirtLintCommand implements Callable<Integer> {
         if (reports.stream().filter(report -> report.output == null).count() > 1) {
             return usage("only one report can go to standard output; give the others -o FILE");
         }
-        boolean fixedXmlOnStdout = (fix || addSuppressions != null) && fixOutput == null
+        boolean fixedXmlOnStdout = (fix && !diff || addSuppressions != null) && fixOutput == null
                 && inputs.stream().anyMatch(i -> i instanceof Input.StandardInput);
         // Standard output carries the fixed XML or the diff in those modes; the report moves to standard error.
         PrintStream terminal = fixedXmlOnStdout || diff ? streams.err() : streams.out();
@@ -286,6 +296,9 @@ public class VirtLintCommand implements Callable<Integer> {
             return usage("cannot write the report: " + e.getMessage());
         }
         Summary summary = new Summary();
+        if (diff) {
+            summary.dryRun();
+        }
         boolean[] failed = {false};
         boolean[] findingsAtThreshold = {false};
         boolean[] anyDiff = {false};
@@ -440,8 +453,16 @@ public class VirtLintCommand implements Callable<Integer> {
      */
     private Processed applyFixes(LintSetup.Profile profile, Input input, FileResult result) {
         FixApplier applier = profile.applier();
-        boolean fixedToStandardOutput = fix && input instanceof Input.StandardInput && fixOutput == null;
+        boolean fixedToStandardOutput = fix && !diff && input instanceof Input.StandardInput && fixOutput == null;
         if (result.findings().isEmpty()) {
+            if (fix && !diff && fixOutput != null) {
+                // --fix-output names the file the next command reads, so it is written even when nothing changed.
+                try {
+                    AtomicFileWriter.write(fixOutput, AtomicFileWriter.encode(result.source().orElseThrow()));
+                } catch (IOException e) {
+                    return unwritable(result, e, profile);
+                }
+            }
             return new Processed(result, fixedToStandardOutput
                     ? AtomicFileWriter.encode(result.source().orElseThrow()) : new byte[0], false, 0, 0,
                     profile.threshold());
@@ -461,12 +482,14 @@ public class VirtLintCommand implements Callable<Integer> {
             standardOutput = UnifiedDiff.of(result.displayName(), original.text(), outcome.text().text())
                     .getBytes(StandardCharsets.UTF_8);
         }
-        if (fix) {
-            try {
-                standardOutput = write(input, result, outcome.text(), changed, standardOutput);
-            } catch (IOException e) {
-                return unwritable(result, e, profile);
-            }
+        if (diff) {
+            // Shown, not written (also with --fix, as in ruff): what is reported is the file as it stays.
+            return new Processed(result, standardOutput, changed, changed ? fixed : 0, 0, profile.threshold());
+        }
+        try {
+            standardOutput = write(input, result, outcome.text(), changed, standardOutput);
+        } catch (IOException e) {
+            return unwritable(result, e, profile);
         }
         return new Processed(outcome.result(), standardOutput, changed, changed ? fixed : 0, 0, profile.threshold());
     }

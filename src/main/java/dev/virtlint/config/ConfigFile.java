@@ -240,8 +240,7 @@ public record ConfigFile(Path file, Settings settings, List<ConfigFile.Override>
 
         private void checkSelector(Node node, String selector) throws ConfigException {
             if (!RuleSelection.isValid(selector)) {
-                throw error(node, "no rule '" + selector + "': use a rule ID (VL102), a name (amd-1tb-relocation),"
-                        + " an ID prefix (VL1) or ALL; 'virt-lint rules' lists them");
+                throw error(node, RuleSelection.unknownSelectorMessage(selector));
             }
         }
 

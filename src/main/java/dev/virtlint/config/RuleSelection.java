@@ -33,6 +33,47 @@ public record RuleSelection(List<String> select, List<String> ignore, Map<String
         return selector.equals(ALL) || ID_PREFIX.matcher(selector).matches() || RuleRegistry.find(selector).isPresent();
     }
 
+    /**
+     * Why {@code selector} names no rule, for a person: "no rule 'phys-bits-to-low': did you mean
+     * phys-bits-too-low (VL101)? …", the suggestion being the rule ID or name fewest edits away.
+     */
+    public static String unknownSelectorMessage(String selector) {
+        String closest = null;
+        int best = Integer.MAX_VALUE;
+        for (Rule rule : RuleRegistry.all()) {
+            for (String candidate : List.of(rule.meta().id(), rule.meta().name())) {
+                int distance = editDistance(selector.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+                if (distance < best) {
+                    best = distance;
+                    closest = candidate.equals(rule.meta().id()) ? candidate
+                            : candidate + " (" + rule.meta().id() + ")";
+                }
+            }
+        }
+        String suggestion = best <= Math.max(2, selector.length() / 3) ? ": did you mean " + closest + "?" : "";
+        return "no rule '" + selector + "'" + suggestion + " Use a rule ID (VL102), a name (amd-1tb-relocation), an"
+                + " ID prefix (VL1) or ALL; 'virt-lint rules' lists them";
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
     static boolean matches(String selector, RuleMeta rule) {
         if (selector.equals(ALL) || selector.equalsIgnoreCase(rule.id()) || selector.equals(rule.name())) {
             return true;

@@ -14,8 +14,19 @@ public final class Summary {
     private int fixed;
     private int suppressed;
 
+    private boolean dryRun;
+
     public void addFixed(int count) {
         fixed += count;
+    }
+
+    /** The fixes were shown (as a diff), not written: the summary says what they would fix. */
+    public void dryRun() {
+        dryRun = true;
+    }
+
+    public boolean isDryRun() {
+        return dryRun;
     }
 
     /** Findings that were suppressed by writing a suppression for them into their file. */

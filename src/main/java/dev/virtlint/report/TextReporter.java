@@ -68,7 +68,8 @@ public final class TextReporter implements Reporter {
                     .append(plural(summary.files(), "file"));
         }
         if (summary.fixed() > 0) {
-            line.append("; fixed ").append(plural(summary.fixed(), "problem"));
+            line.append(summary.isDryRun() ? "; the diff would fix " : "; fixed ").append(plural(summary.fixed(),
+                    "problem")).append(summary.isDryRun() ? " (nothing written)" : "");
         }
         if (summary.suppressed() > 0) {
             line.append("; suppressed ").append(plural(summary.suppressed(), "problem")).append(" in <metadata>");

@@ -47,6 +47,39 @@ class FixCliTest {
     }
 
     @Test
+    void fixWithDiffShowsTheDiffWritesNothingAndSaysWhatItWouldFix() throws IOException {
+        Path file = write("vm.xml", BROKEN);
+        CliRun run = CliRun.run("--fix", "--diff", "--color=never", file.toString());
+        assertEquals(BROKEN, Files.readString(file), "--diff writes nothing, also with --fix");
+        assertTrue(run.out().contains("+<domain type=\"kvm\" xmlns:qemu="), run.out());
+        assertTrue(run.err().contains("error VL501"), "the file as it stays is reported: " + run.err());
+        assertTrue(run.err().contains("the diff would fix 1 problem (nothing written)"), run.err());
+        assertFalse(run.err().contains("; fixed"), run.err());
+    }
+
+    @Test
+    void fixOutputIsWrittenEvenWhenNothingNeedsFixing() throws IOException {
+        Path clean = write("clean.xml", FIXED);
+        Path out = dir.resolve("out.xml");
+        CliRun run = CliRun.run("--fix", "--fix-output", out.toString(), clean.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertEquals(FIXED, Files.readString(out), "the next command reads it, so it exists with the input's bytes");
+    }
+
+    @Test
+    void anUnknownRuleSelectorIsRejectedWithTheClosestRule() throws IOException {
+        Path file = write("vm.xml", BROKEN);
+        CliRun select = CliRun.run("--select", "phys-bits-to-low", file.toString());
+        assertEquals(2, select.exitCode(), "an unknown selector would silently disable every rule: " + select.out());
+        assertTrue(select.err().contains("--select: no rule 'phys-bits-to-low': did you mean phys-bits-too-low"
+                + " (VL101)?"), select.err());
+        CliRun ignore = CliRun.run("--ignore", "VL9999", file.toString());
+        assertEquals(2, ignore.exitCode(), ignore.out());
+        assertTrue(ignore.err().contains("--ignore: no rule 'VL9999'"), ignore.err());
+        assertEquals(1, CliRun.run("--select", "VL5", file.toString()).exitCode(), "a prefix is a selector");
+    }
+
+    @Test
     void diffPrintsAUnifiedDiffAndWritesNothing() throws IOException {
         Path file = write("vm.xml", BROKEN);
         CliRun run = CliRun.run("--diff", file.toString());
