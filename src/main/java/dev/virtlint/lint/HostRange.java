@@ -51,7 +51,11 @@ public final class HostRange {
 
     /** The host facts that are unknown to this run and change what some rule concludes about this domain. */
     public static Dimensions dimensions(DomainDef domain, TargetStack stack, HostCpu host) {
-        Platform withoutHost = PlatformResolver.resolve(domain, stack, host);
+        return dimensions(domain, PlatformResolver.resolve(domain, stack, host), host);
+    }
+
+    /** As above, from the platform already resolved on the run's own {@code host}. */
+    public static Dimensions dimensions(DomainDef domain, Platform withoutHost, HostCpu host) {
         boolean hostdevs = !domain.pciHostdevs().isEmpty();
         // The vCPU takes the host's vendor under KVM, and VFIO cannot map guest RAM into an AMD host's
         // HyperTransport hole whatever the vCPU's vendor.

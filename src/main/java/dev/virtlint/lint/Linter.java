@@ -96,12 +96,17 @@ public final class Linter {
      */
     public List<Finding> check(DomainDef domain) {
         NotChecked notChecked = new NotChecked();
-        HostRange.Dimensions unknown = HostRange.dimensions(domain, environment.stack(), environment.hostCpu());
+        Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
+        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
         List<HostCpu> hosts = unknown.any() ? HostRange.hosts(unknown, environment.hostCpu())
                 : List.of(environment.hostCpu());
         List<Platform> platforms = new ArrayList<>();
-        for (HostCpu host : hosts) {
-            platforms.add(PlatformResolver.resolve(domain, environment.stack(), host));
+        if (!unknown.any()) {
+            platforms.add(onRunsHost);
+        } else {
+            for (HostCpu host : hosts) {
+                platforms.add(PlatformResolver.resolve(domain, environment.stack(), host));
+            }
         }
         List<Finding> findings;
         if (!unknown.any()) {
