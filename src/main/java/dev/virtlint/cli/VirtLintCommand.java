@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -233,13 +232,9 @@ public class VirtLintCommand implements Callable<Integer> {
         if (configFile != null && isolated) {
             return usage("--config and --isolated contradict each other");
         }
-        for (List<String> selectors : Arrays.asList(select, ignore)) {
-            for (String selector : selectors == null ? List.<String>of() : selectors) {
-                if (!RuleSelection.isValid(selector)) {
-                    return usage((selectors == select ? "--select: " : "--ignore: ")
-                            + RuleSelection.unknownSelectorMessage(selector));
-                }
-            }
+        Optional<String> unknownRule = unknownSelector("--select", select).or(() -> unknownSelector("--ignore", ignore));
+        if (unknownRule.isPresent()) {
+            return usage(unknownRule.get());
         }
         List<Input> inputs = new ArrayList<>(InputExpander.expand(paths, stdinFilename));
         if (fixOutput != null && (!fix || inputs.size() != 1)) {
@@ -329,6 +324,12 @@ public class VirtLintCommand implements Callable<Integer> {
             return anyDiff[0] ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
         }
         return findingsAtThreshold[0] ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
+    }
+
+    /** The first of {@code selectors} that names no rule, as "--select: no rule 'X': did you mean …". */
+    private static Optional<String> unknownSelector(String option, List<String> selectors) {
+        return Optional.ofNullable(selectors).orElse(List.of()).stream().filter(s -> !RuleSelection.isValid(s))
+                .findFirst().map(s -> option + ": " + RuleSelection.unknownSelectorMessage(s));
     }
 
     private int usage(String message) {

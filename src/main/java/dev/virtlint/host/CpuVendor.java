@@ -30,4 +30,13 @@ public enum CpuVendor {
     public String label() {
         return name().toLowerCase(Locale.ROOT);
     }
+
+    /** "an AMD host", "an Intel host": how messages name a host of this vendor. */
+    public String hostPhrase() {
+        return switch (this) {
+            case AMD -> "an AMD host";
+            case INTEL -> "an Intel host";
+            case OTHER -> "a host of another vendor";
+        };
+    }
 }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
+import dev.virtlint.host.CpuVendor;
 import dev.virtlint.platform.HostCpu;
 
 /**
@@ -40,7 +41,7 @@ final class HostCondition {
             if (!dimensions.vendor() || vendors.size() == HostRange.VENDORS.size()) {
                 parts.add(widths.isEmpty() ? "any host" : "a host" + widths);
             } else {
-                parts.add(vendors.stream().map(vendor -> vendorArticleName(vendor.orElseThrow()))
+                parts.add(vendors.stream().map(vendor -> CpuVendor.fromVendorId(vendor.orElseThrow()).hostPhrase())
                         .reduce((a, b) -> a + " or " + b).orElseThrow() + widths);
             }
         }
@@ -115,53 +116,49 @@ final class HostCondition {
         return String.join(", ", parts);
     }
 
+    /**
+     * A set of widths as bounds within the range: {@code below} and {@code atLeast} are empty where the set reaches
+     * that end of the range; a set with gaps has neither and is listed as it is.
+     */
+    private record WidthBounds(boolean contiguous, Optional<Integer> atLeast, Optional<Integer> below) {
+        static WidthBounds of(Set<Integer> widths, int narrowest) {
+            int low = ((TreeSet<Integer>) widths).first();
+            int high = ((TreeSet<Integer>) widths).last();
+            return new WidthBounds(high - low + 1 == widths.size(),
+                    low > narrowest ? Optional.of(low) : Optional.empty(),
+                    high < HostRange.MAX_PHYS_BITS ? Optional.of(high + 1) : Optional.empty());
+        }
+    }
+
     private String widthPhrase(Set<Integer> widths) {
-        int narrowest = dimensions.narrowest();
         if (!dimensions.physBits()) {
             return "";
         }
-        int low = ((TreeSet<Integer>) widths).first();
-        int high = ((TreeSet<Integer>) widths).last();
-        boolean contiguous = high - low + 1 == widths.size();
-        if (!contiguous) {
+        WidthBounds bounds = WidthBounds.of(widths, dimensions.narrowest());
+        if (!bounds.contiguous()) {
             return " with " + widths.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
                     + " physical address bits";
         }
-        if (low == narrowest && high == HostRange.MAX_PHYS_BITS) {
-            return "";
+        if (bounds.atLeast().isEmpty()) {
+            return bounds.below().map(below -> " with fewer than " + below + " physical address bits").orElse("");
         }
-        if (low == narrowest) {
-            return " with fewer than " + (high + 1) + " physical address bits";
-        }
-        if (high == HostRange.MAX_PHYS_BITS) {
-            return " with at least " + low + " physical address bits";
-        }
-        return low == high ? " with " + low + " physical address bits"
-                : " with " + low + " to " + high + " physical address bits";
+        int low = bounds.atLeast().get();
+        return bounds.below().map(below -> below == low + 1 ? " with " + low + " physical address bits"
+                        : " with " + low + " to " + (below - 1) + " physical address bits")
+                .orElse(" with at least " + low + " physical address bits");
     }
 
     private void widthBound(Set<Integer> widths, Map<String, Object> condition) {
-        int narrowest = dimensions.narrowest();
-        int low = ((TreeSet<Integer>) widths).first();
-        int high = ((TreeSet<Integer>) widths).last();
-        boolean contiguous = high - low + 1 == widths.size();
-        if (!contiguous) {
+        WidthBounds bounds = WidthBounds.of(widths, dimensions.narrowest());
+        if (!bounds.contiguous()) {
             condition.put("hostPhysBits", List.copyOf(widths));
-        } else if (low == narrowest && high < HostRange.MAX_PHYS_BITS) {
-            condition.put("hostPhysBitsBelow", high + 1);
-        } else if (high == HostRange.MAX_PHYS_BITS && low > narrowest) {
-            condition.put("hostPhysBitsAtLeast", low);
-        } else if (low > narrowest) {
-            condition.put("hostPhysBitsAtLeast", low);
-            condition.put("hostPhysBitsBelow", high + 1);
+            return;
         }
-    }
-
-    private static String vendorArticleName(String vendorId) {
-        return vendorId.equals(HostRange.AMD) ? "an AMD host" : "an Intel host";
+        bounds.atLeast().ifPresent(low -> condition.put("hostPhysBitsAtLeast", low));
+        bounds.below().ifPresent(below -> condition.put("hostPhysBitsBelow", below));
     }
 
     static String vendorKey(String vendorId) {
-        return vendorId.equals(HostRange.AMD) ? "amd" : "intel";
+        return CpuVendor.fromVendorId(vendorId).label();
     }
 }

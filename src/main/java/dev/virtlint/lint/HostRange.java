@@ -8,6 +8,7 @@ import java.util.OptionalInt;
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.MaxPhysAddr;
 import dev.virtlint.domain.Sized;
+import dev.virtlint.libvirt.CpuModels;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
@@ -25,9 +26,8 @@ import dev.virtlint.platform.TargetStack;
  * when the domain's behaviour depends on it and the run does not know it.
  */
 public final class HostRange {
-    public static final String AMD = "AuthenticAMD";
-    public static final String INTEL = "GenuineIntel";
-    public static final List<String> VENDORS = List.of(AMD, INTEL);
+    /** CPUID vendor strings, in the order verdicts name them. */
+    public static final List<String> VENDORS = List.of(CpuModels.AMD, CpuModels.INTEL);
     public static final int MIN_PHYS_BITS = 36;
     public static final int MAX_PHYS_BITS = 52;
     /**

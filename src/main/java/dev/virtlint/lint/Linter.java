@@ -98,20 +98,14 @@ public final class Linter {
         NotChecked notChecked = new NotChecked();
         Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
         HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
-        List<HostCpu> hosts = unknown.any() ? HostRange.hosts(unknown, environment.hostCpu())
-                : List.of(environment.hostCpu());
-        List<Platform> platforms = new ArrayList<>();
-        if (!unknown.any()) {
-            platforms.add(onRunsHost);
-        } else {
-            for (HostCpu host : hosts) {
-                platforms.add(PlatformResolver.resolve(domain, environment.stack(), host));
-            }
-        }
         List<Finding> findings;
+        List<Platform> platforms;
         if (!unknown.any()) {
-            findings = checkOn(new LintContext(domain, platforms.get(0), platforms, environment.hostFacts(), notChecked));
+            platforms = List.of(onRunsHost);
+            findings = checkOn(new LintContext(domain, onRunsHost, platforms, environment.hostFacts(), notChecked));
         } else {
+            List<HostCpu> hosts = HostRange.hosts(unknown, environment.hostCpu());
+            platforms = hosts.stream().map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList();
             List<ScenarioVerdicts.Run> runs = new ArrayList<>();
             for (int i = 0; i < hosts.size(); i++) {
                 runs.add(new ScenarioVerdicts.Run(hosts.get(i), checkOn(new LintContext(domain, platforms.get(i),
@@ -119,8 +113,7 @@ public final class Linter {
             }
             findings = ScenarioVerdicts.combine(unknown, runs);
         }
-        LintContext context = new LintContext(domain, platforms.get(platforms.size() - 1), platforms,
-                environment.hostFacts(), notChecked);
+        LintContext context = new LintContext(domain, platforms.get(0), platforms, environment.hostFacts(), notChecked);
         for (Rule rule : rules) {
             if (rule.readsOtherRulesOutcome()) {
                 findings.addAll(rule.check(context));

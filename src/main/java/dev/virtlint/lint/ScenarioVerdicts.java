@@ -104,18 +104,16 @@ final class ScenarioVerdicts {
                     + " CPUs before Haswell, 2013), so this is information, not a warning";
         }
         return new Finding(representative.rule(), severity, representative.source(), representative.span(), message,
-                data, mergedFix(dimensions, onHosts, representative.fix(), everyHost));
+                data, everyHost ? mergedFix(dimensions, onHosts, representative.fix()) : Optional.empty());
     }
 
     /**
-     * The representative's fix, unsafe unless every host has that same safe fix. Where the fix differs between
-     * hosts, the fixer's re-lint finds what is left on the others and converges on a fix for all of them.
+     * For a finding on every host: the representative's fix, unsafe unless every host has that same safe fix.
+     * Where the fix differs between hosts, the fixer's re-lint finds what is left on the others and converges on
+     * a fix for all of them.
      */
     private static Optional<Fix> mergedFix(HostRange.Dimensions dimensions, Map<HostCpu, Finding> onHosts,
-                                           Optional<Fix> representativeFix, boolean everyHost) {
-        if (!everyHost) {
-            return Optional.empty();
-        }
+                                           Optional<Fix> representativeFix) {
         List<Optional<Fix>> fixes = onHosts.values().stream().map(Finding::fix).toList();
         Optional<Fix> chosen = representativeFix.or(() -> fixes.stream().flatMap(Optional::stream).findFirst());
         if (chosen.isEmpty()) {
@@ -124,7 +122,7 @@ final class ScenarioVerdicts {
         Fix fix = chosen.get();
         boolean sameEverywhere = fixes.stream().allMatch(f -> f.isPresent() && f.get().edits().equals(fix.edits()));
         boolean safeEverywhere = fixes.stream().allMatch(f -> f.map(x -> x.safety() == Fix.Safety.SAFE).orElse(false));
-        if (everyHost && sameEverywhere && safeEverywhere) {
+        if (sameEverywhere && safeEverywhere) {
             return chosen;
         }
         String why = !sameEverywhere ? "the right fix depends on " + HostCondition.facts(dimensions)

@@ -3,12 +3,14 @@ package dev.virtlint.rules.firmware;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.MemorySize;
+import dev.virtlint.host.CpuVendor;
 import dev.virtlint.firmware.OvmfPlan;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.rules.Family;
@@ -25,6 +27,8 @@ import dev.virtlint.rules.Severity;
 @RuleInfo(id = "VL203", name = "bar-sizes-unknown", severity = Severity.INFO, family = Family.FIRMWARE,
         summary = "Without the passed-through devices' BAR sizes, whether OVMF can place them is not checked")
 public final class BarSizesUnknown implements Rule {
+    /** The key of {@code data.windowBytes} where the window does not depend on the host's vendor. */
+    private static final String ANY_VENDOR = "any";
     private static final String LARGE_BARS = "a GPU whose 64-bit BARs, with the root ports' hot-plug padding, need"
             + " more (resizable-BAR consumer cards ask for 16-32 GiB, data-centre cards for 64-128 GiB and more) is"
             + " left without resources";
@@ -72,7 +76,7 @@ public final class BarSizesUnknown implements Rule {
         Map<String, TreeSet<Long>> windows = new LinkedHashMap<>();
         for (Platform platform : platforms) {
             platform.firmware().value().ifPresent(plan -> windows.computeIfAbsent(platform.host().vendorId()
-                    .map(id -> id.equals("AuthenticAMD") ? "amd" : "intel").orElse("any"), v -> new TreeSet<>())
+                    .map(id -> CpuVendor.fromVendorId(id).label()).orElse(ANY_VENDOR), v -> new TreeSet<>())
                     .add(plan.aperture().size()));
         }
         return windows;
@@ -82,15 +86,15 @@ public final class BarSizesUnknown implements Rule {
     private static String capacityText(Map<String, TreeSet<Long>> windows) {
         List<String> parts = new ArrayList<>();
         if (windows.values().stream().map(sizes -> List.of(sizes.first(), sizes.last())).distinct().count() == 1) {
-            windows = Map.of("any", windows.values().iterator().next());
+            windows = Map.of(ANY_VENDOR, windows.values().iterator().next());
         }
         for (Map.Entry<String, TreeSet<Long>> entry : windows.entrySet()) {
             TreeSet<Long> sizes = entry.getValue();
             String size = sizes.size() == 1 ? MemorySize.format(sizes.first())
                     : MemorySize.format(sizes.first()) + " to " + MemorySize.format(sizes.last())
                             + " (wider with more host address bits)";
-            parts.add(entry.getKey().equals("any") ? size : size + " on " + (entry.getKey().equals("amd")
-                    ? "an AMD host" : "an Intel host"));
+            parts.add(entry.getKey().equals(ANY_VENDOR) ? size
+                    : size + " on " + CpuVendor.valueOf(entry.getKey().toUpperCase(Locale.ROOT)).hostPhrase());
         }
         return String.join(" and ", parts);
     }
