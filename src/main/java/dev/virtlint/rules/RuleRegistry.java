@@ -13,6 +13,7 @@ import dev.virtlint.rules.gpu.GpuRootPortHotplug;
 import dev.virtlint.rules.gpu.LaptopDgpu;
 import dev.virtlint.rules.gpu.NvidiaHypervisorVisible;
 import dev.virtlint.rules.gpu.UnstableDeviceAlias;
+import dev.virtlint.rules.host.HostdevNotOnHost;
 import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
 import dev.virtlint.rules.iommu.ViommuAwBitsGuestPhysBitsMismatch;
 import dev.virtlint.rules.iommu.ViommuCachingModeOff;
@@ -59,6 +60,7 @@ public final class RuleRegistry {
             new QemuNamespaceUndeclared(),
             new QemuArgHasNativeElement(),
             new QemuArgMalformed(),
+            new HostdevNotOnHost(),
             new UnusedSuppression(),
             // Last: it reports what the rules above could not check.
             new ChecksSkipped());

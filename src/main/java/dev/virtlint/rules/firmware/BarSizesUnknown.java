@@ -43,8 +43,9 @@ public final class BarSizesUnknown implements Rule {
         List<String> devices = new ArrayList<>();
         Optional<String> reason = Optional.empty();
         for (Hostdev hostdev : context.domain().pciHostdevs()) {
-            Optional<String> why = hostdev.source().isEmpty() ? Optional.empty()
-                    : PassthroughBars.whyUnknown(hostdev, context.hostFacts());
+            // A device the host does not have is VL601's error; its BARs are not the question then.
+            Optional<String> why = hostdev.source().isEmpty() || PassthroughBars.absentFromHost(hostdev, context.hostFacts())
+                    ? Optional.empty() : PassthroughBars.whyUnknown(hostdev, context.hostFacts());
             if (why.isPresent()) {
                 unsized.add(hostdev);
                 devices.add(hostdev.source().get().bdf());

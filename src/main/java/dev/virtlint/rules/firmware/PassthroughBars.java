@@ -55,6 +55,12 @@ public final class PassthroughBars {
         return Optional.empty();
     }
 
+    /** Whether the host facts list the host's PCI devices and {@code hostdev}'s source is not among them. */
+    public static boolean absentFromHost(Hostdev hostdev, Optional<HostFacts> facts) {
+        return hostdev.source().isPresent() && facts.flatMap(HostFacts::pciDevices).isPresent()
+                && facts.get().pciDevice(hostdev.source().get()).isEmpty();
+    }
+
     private static Optional<List<Bar>> barsOf(PciAddress address, Optional<HostFacts> facts) {
         Optional<List<PciResource>> resources = facts.flatMap(f -> f.pciDevice(address)).flatMap(PciDevice::bars);
         if (resources.isEmpty()) {
