@@ -37,7 +37,8 @@ public final class Main {
         commandLine.setErr(new PrintWriter(err, true));
         commandLine.setCaseInsensitiveEnumValuesAllowed(true);
         commandLine.setParameterExceptionHandler((e, arguments) -> {
-            err.println("virt-lint: " + e.getMessage());
+            err.println("virt-lint: " + (isReportFileWithoutFormat(e) ? reportFileWithoutFormat(arguments)
+                    : e.getMessage()));
             err.println("Try 'virt-lint --help' for more information.");
             return ExitCodes.USAGE_OR_INPUT;
         });
@@ -54,6 +55,33 @@ public final class Main {
             out.flush();
             err.flush();
         }
+    }
+
+    /**
+     * {@code -o FILE} without a {@code --format} before it: picocli says only that --format is missing. People
+     * who write {@code --fix -o out.xml} expect the fixed XML there, so say what -o is and where that goes.
+     */
+    private static boolean isReportFileWithoutFormat(CommandLine.ParameterException e) {
+        return e instanceof CommandLine.MissingParameterException missing
+                && e.getCommandLine().getCommand() instanceof VirtLintCommand
+                && missing.getMissing().stream().anyMatch(arg -> arg instanceof CommandLine.Model.OptionSpec option
+                        && option.longestName().equals("--format"));
+    }
+
+    private static String reportFileWithoutFormat(String[] arguments) {
+        String file = "FILE";
+        for (int i = 0; i < arguments.length; i++) {
+            String arg = arguments[i];
+            if ((arg.equals("-o") || arg.equals("--output")) && i + 1 < arguments.length) {
+                file = arguments[i + 1];
+            } else if (arg.startsWith("--output=")) {
+                file = arg.substring("--output=".length());
+            } else if (arg.startsWith("-o") && arg.length() > 2) {
+                file = arg.substring(2);
+            }
+        }
+        return "-o " + file + " names a report file, and needs the --format of that report before it"
+                + " (--format sarif -o virt-lint.sarif); with --fix, the fixed XML goes to --fix-output " + file;
     }
 
     private static Map<String, Class<?>> subcommands() {

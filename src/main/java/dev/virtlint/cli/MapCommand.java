@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,8 +49,9 @@ final class MapCommand implements Callable<Integer> {
     @Parameters(paramLabel = "FILE", description = "A domain XML file.")
     private Path file;
 
-    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "text",
-            description = "${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}); svg and html draw the map.")
+    @Option(names = "--format", paramLabel = "FORMAT",
+            description = "${COMPLETION-CANDIDATES}; svg and html draw the map (default: from the -o file's"
+                    + " extension, .svg or .html, else text).")
     private MapFormat format;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Write the svg or html map to FILE.")
@@ -86,6 +88,15 @@ final class MapCommand implements Callable<Integer> {
         if (platform.addressMap().isEmpty()) {
             err.println(file + ": cannot predict the address map: " + whyUnknown(platform));
             return ExitCodes.USAGE_OR_INPUT;
+        }
+        if (format == null) {
+            Optional<MapFormat> fromExtension = MapFormat.ofFileName(output);
+            if (output != null && fromExtension.isEmpty()) {
+                err.println("virt-lint map: cannot tell the format of " + output + " from its extension: name it .svg"
+                        + " or .html, or give --format svg or --format html");
+                return ExitCodes.USAGE_OR_INPUT;
+            }
+            format = fromExtension.orElse(MapFormat.text);
         }
         if (output != null && format != MapFormat.svg && format != MapFormat.html) {
             err.println("virt-lint map: -o writes svg and html maps; redirect text and json output instead");

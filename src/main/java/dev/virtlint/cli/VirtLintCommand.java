@@ -115,7 +115,8 @@ public class VirtLintCommand implements Callable<Integer> {
         OutputFormat format;
 
         @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-                description = "Write the report of the --format before it to FILE instead of standard output.")
+                description = "Write the report of the --format before it to FILE instead of standard output. This"
+                        + " is a report; the fixed XML of --fix goes to --fix-output.")
         Path output;
     }
 

@@ -79,6 +79,20 @@ class FixCliTest {
         assertEquals(1, CliRun.run("--select", "VL5", file.toString()).exitCode(), "a prefix is a selector");
     }
 
+    /** What people try first: -o names a report file, so the error says so and where the fixed XML goes. */
+    @Test
+    void outputWithoutFormatSaysItIsAReportAndPointsAtFixOutput() throws IOException {
+        Path file = write("vm.xml", BROKEN);
+        CliRun run = CliRun.run("--fix", "-o", "out.xml", file.toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("virt-lint: -o out.xml names a report file, and needs the --format of that"
+                + " report before it (--format sarif -o virt-lint.sarif); with --fix, the fixed XML goes to"
+                + " --fix-output out.xml\n"), run.err());
+        assertFalse(run.err().contains("Missing required argument"), run.err());
+        assertEquals(BROKEN, Files.readString(file), "a usage error writes nothing");
+        assertTrue(CliRun.run("--output=r.json", file.toString()).err().contains("-o r.json names a report file"));
+    }
+
     @Test
     void diffPrintsAUnifiedDiffAndWritesNothing() throws IOException {
         Path file = write("vm.xml", BROKEN);

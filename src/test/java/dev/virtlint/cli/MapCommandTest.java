@@ -36,6 +36,23 @@ class MapCommandTest {
         return file;
     }
 
+    @Test
+    void outputTakesTheFormatFromItsExtension() throws IOException {
+        Path svg = dir.resolve("map.svg");
+        CliRun run = CliRun.run("map", "--accel", "tcg", "-o", svg.toString(), domain().toString());
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(Files.readString(svg).startsWith("<svg"), "an .svg file gets the picture");
+        Path html = dir.resolve("map.HTML");
+        assertEquals(0, CliRun.run("map", "--accel", "tcg", "-o", html.toString(), domain().toString()).exitCode());
+        assertTrue(Files.readString(html).startsWith("<!DOCTYPE html>"));
+        CliRun png = CliRun.run("map", "--accel", "tcg", "-o", dir.resolve("map.png").toString(), domain().toString());
+        assertEquals(2, png.exitCode());
+        assertTrue(png.err().contains("cannot tell the format of " + dir.resolve("map.png") + " from its extension:"
+                + " name it .svg or .html, or give --format svg or --format html"), png.err());
+        assertTrue(CliRun.run("map", "--accel", "tcg", domain().toString()).out().contains("region "),
+                "without -o and --format the map is the text table");
+    }
+
     /** A machine type newer than the target QEMU: the map is drawn, but it must not claim QEMU starts. */
     @Test
     void aMachineTypeTheQemuDoesNotOfferIsAStartRefusal() throws IOException {
