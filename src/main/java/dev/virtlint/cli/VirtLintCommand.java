@@ -168,7 +168,8 @@ public class VirtLintCommand implements Callable<Integer> {
     private String connect;
 
     @Option(names = "--fix", description = "Apply safe fixes in place (atomically), then report what is left. With -"
-            + " the fixed XML goes to standard output.")
+            + " the fixed XML goes to standard output. A file that cannot be written stays unchanged: its findings,"
+            + " then the reason, and exit status 2.")
     private boolean fix;
 
     @Option(names = "--unsafe-fixes", negatable = true,
@@ -550,9 +551,11 @@ public class VirtLintCommand implements Callable<Integer> {
         return standardOutput;
     }
 
+    /** The findings of the file as it stays, then why the fixes were not written. */
     private static Processed unwritable(FileResult result, IOException e, LintSetup.Profile profile) {
-        return Processed.of(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.UNWRITABLE,
-                result.displayName(), 1, 1, e.getMessage() + "; the file is unchanged")), profile.threshold());
+        return Processed.of(result.unwritten(new XmlLoadException(XmlLoadException.Kind.UNWRITABLE,
+                result.displayName(), 1, 1, AtomicFileWriter.reason(e) + "; the file is unchanged")),
+                profile.threshold());
     }
 
     private FileResult lint(Linter linter, Input input) {

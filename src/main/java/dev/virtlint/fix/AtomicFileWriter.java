@@ -3,9 +3,13 @@ package dev.virtlint.fix;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -44,7 +48,13 @@ public final class AtomicFileWriter {
         if (Files.exists(target) && isReadOnly(target)) {
             throw new IOException("permission denied: the file is read-only");
         }
-        Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".virt-lint.tmp");
+        Path temporary;
+        try {
+            temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".virt-lint.tmp");
+        } catch (IOException e) {
+            throw new IOException("cannot create a temporary file in " + directory + " to write " + target.getFileName()
+                    + " through: " + reason(e), e);
+        }
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE,
                     StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -63,6 +73,22 @@ public final class AtomicFileWriter {
         } finally {
             Files.deleteIfExists(temporary);
         }
+    }
+
+    /**
+     * Why an operation failed, in words: Java's file exceptions put only the path in their message (an
+     * AccessDeniedException's message is the path of the file it could not create).
+     */
+    public static String reason(IOException e) {
+        if (!(e instanceof FileSystemException failure)) {
+            return e.getMessage();
+        }
+        String why = failure.getReason() != null ? failure.getReason()
+                : e instanceof AccessDeniedException ? "permission denied"
+                : e instanceof NoSuchFileException ? "no such file or directory"
+                : e instanceof FileAlreadyExistsException ? "the file already exists"
+                : e.getClass().getSimpleName();
+        return failure.getFile() == null ? why : why + " (" + failure.getFile() + ")";
     }
 
     /**

@@ -20,13 +20,6 @@ public final class GithubReporter implements Reporter {
 
     @Override
     public void file(FileResult result) {
-        if (result.error().isPresent()) {
-            var error = result.error().get();
-            out.println("::error file=" + property(result.displayName()) + ",line=" + error.line() + ",col="
-                    + error.column() + ",title=" + property("virt-lint: " + error.kind().label()) + "::"
-                    + data(error.getMessage()));
-            return;
-        }
         for (Finding finding : result.findings()) {
             Position start = finding.start();
             Position end = finding.end();
@@ -41,6 +34,9 @@ public final class GithubReporter implements Reporter {
                     .append("::").append(data(finding.message()));
             out.println(line);
         }
+        result.error().ifPresent(error -> out.println("::error file=" + property(result.displayName()) + ",line="
+                + error.line() + ",col=" + error.column() + ",title=" + property("virt-lint: " + error.kind().label())
+                + "::" + data(error.getMessage())));
     }
 
     @Override

@@ -104,6 +104,7 @@ public final class JsonReporter implements Reporter {
         json.writeNumberField("warnings", summary.warnings());
         json.writeNumberField("infos", summary.infos());
         json.writeNumberField("failed", summary.failed());
+        json.writeNumberField("unwritten", summary.unwritten());
         json.writeNumberField("skipped", summary.skipped());
         json.writeEndObject();
         json.writeEndObject();

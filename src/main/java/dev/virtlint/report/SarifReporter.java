@@ -127,7 +127,6 @@ public final class SarifReporter implements Reporter {
             ObjectNode physical = notification.putArray("locations").addObject().putObject("physicalLocation");
             artifact(physical.putObject("artifactLocation"), result.displayName());
             physical.putObject("region").put("startLine", error.line()).put("startColumn", error.column());
-            return;
         }
         if (result.skipped() || result.source().isEmpty()) {
             return;
@@ -253,7 +252,7 @@ public final class SarifReporter implements Reporter {
         json.writeEndArray();
         json.writeArrayFieldStart("invocations");
         ObjectNode invocation = mapper.createObjectNode();
-        invocation.put("executionSuccessful", summary.failed() == 0);
+        invocation.put("executionSuccessful", summary.failed() == 0 && summary.unwritten() == 0);
         if (!notifications.isEmpty()) {
             invocation.set("toolExecutionNotifications", notifications);
         }

@@ -8,6 +8,7 @@ public final class Summary {
     private int files;
     private int skipped;
     private int failed;
+    private int unwritten;
     private int errors;
     private int warnings;
     private int infos;
@@ -47,7 +48,9 @@ public final class Summary {
             skipped++;
             return;
         }
-        if (result.error().isPresent()) {
+        if (result.isUnwritten()) {
+            unwritten++;
+        } else if (result.error().isPresent()) {
             failed++;
             return;
         }
@@ -71,6 +74,11 @@ public final class Summary {
 
     public int failed() {
         return failed;
+    }
+
+    /** Files that were linted but whose fixes could not be written. */
+    public int unwritten() {
+        return unwritten;
     }
 
     public int findings() {

@@ -33,7 +33,7 @@ public final class TextReporter implements Reporter {
 
     @Override
     public void file(FileResult result) {
-        if (result.error().isPresent()) {
+        if (result.error().isPresent() && !result.isUnwritten()) {
             err.println(result.error().get().oneLine());
             return;
         }
@@ -50,6 +50,8 @@ public final class TextReporter implements Reporter {
                     + " " + paint(BOLD, finding.rule().id()) + " " + paint(DIM, finding.rule().name()) + ": "
                     + finding.message() + fixHint(finding));
         }
+        // After the findings it failed to fix, so that the last word on the file is that it is unchanged.
+        result.error().ifPresent(error -> err.println(error.oneLine()));
     }
 
     @Override
@@ -76,6 +78,9 @@ public final class TextReporter implements Reporter {
         }
         if (summary.failed() > 0) {
             line.append("; ").append(plural(summary.failed(), "file")).append(" could not be read");
+        }
+        if (summary.unwritten() > 0) {
+            line.append("; the fixes of ").append(plural(summary.unwritten(), "file")).append(" could not be written");
         }
         if (summary.skipped() > 0) {
             line.append("; skipped ").append(plural(summary.skipped(), "XML file"))

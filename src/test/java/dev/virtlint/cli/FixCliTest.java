@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,6 +137,51 @@ class FixCliTest {
         assertTrue(run.err().contains("ro.xml:1:1: cannot write the fix: permission denied: the file is read-only; the file is unchanged"),
                 run.err());
         assertEquals(BROKEN, Files.readString(file));
+    }
+
+    /**
+     * The file was read and linted: its findings are reported, then the write failure with its reason (here the
+     * temporary file's), and the summary does not call it unreadable. A directory that is really a file stops
+     * every writer, root included, where a directory's mode would not stop root.
+     */
+    @Test
+    void anUnwritableFixReportsTheFindingsThenWhyItWasNotWritten() throws IOException {
+        Path file = write("vm.xml", BROKEN);
+        Path notADirectory = write("plain-file", "");
+        Path out = notADirectory.resolve("out.xml");
+        CliRun run = CliRun.run("--color=never", "--fix", "--fix-output", out.toString(), file.toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.out().contains("error VL501 qemu-namespace-undeclared"), "the findings: " + run.out());
+        assertTrue(run.err().contains("vm.xml:1:1: cannot write the fix: cannot create a temporary file in "
+                + notADirectory + " to write out.xml through: Not a directory (" + notADirectory + "/.out.xml."),
+                run.err());
+        assertTrue(run.err().contains("Found 1 problem (1 error, 0 warnings, 0 infos) in 1 file; the fixes of 1 file"
+                + " could not be written."), run.err());
+        assertFalse(run.err().contains("could not be read"), run.err());
+        assertEquals(BROKEN, Files.readString(file));
+
+        CliRun github = CliRun.run("--format", "github", "--fix", "--fix-output", out.toString(), file.toString());
+        int finding = github.out().indexOf("title=VL501");
+        int failure = github.out().indexOf("cannot write the fix");
+        assertTrue(finding >= 0 && failure > finding, "findings first, then the write failure: " + github.out());
+    }
+
+    @Test
+    void aDirectoryThatCannotTakeTheTemporaryFileSaysSo() throws IOException {
+        Assumptions.assumeTrue(!"root".equals(System.getProperty("user.name")),
+                "running as root, whom a read-only directory does not stop; the test above covers the temporary file");
+        Path readOnly = Files.createDirectory(dir.resolve("ro"));
+        Path file = Files.writeString(readOnly.resolve("vm.xml"), BROKEN);
+        Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("r-xr-xr-x"));
+        try {
+            CliRun run = CliRun.run("--color=never", "--fix", file.toString());
+            assertEquals(2, run.exitCode(), run.err());
+            assertTrue(run.out().contains("error VL501"), run.out());
+            assertTrue(run.err().contains("cannot create a temporary file in " + readOnly + " to write vm.xml through:"
+                    + " permission denied (" + readOnly + "/.vm.xml."), run.err());
+        } finally {
+            Files.setPosixFilePermissions(readOnly, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
     }
 
     @Test
