@@ -34,12 +34,11 @@ public final class QemuEdits {
 
     /**
      * Edits that set {@code properties} on the frontend of the device QEMU knows as {@code alias} and drop
-     * {@code argsToRemove}; empty when the file binds the {@code qemu} prefix to some other namespace (VL501's
-     * case, to be fixed first).
+     * {@code argsToRemove}; empty while VL501 has a block of this kind to fix first (see {@link #namespace}).
      */
     public static Optional<List<TextEdit>> overrideProperties(DomainDef domain, String alias, List<Property> properties,
                                                               List<QemuArg> argsToRemove) {
-        Optional<Namespace> namespace = namespace(domain);
+        Optional<Namespace> namespace = namespace(domain, QemuBlock.Kind.OVERRIDE);
         if (namespace.isEmpty()) {
             return Optional.empty();
         }
@@ -124,11 +123,11 @@ public final class QemuEdits {
 
     /**
      * Appends arguments to the domain's {@code qemu:commandline}, or adds one as the last child of
-     * {@code <domain>} (declaring the namespace when needed); empty when the file binds the {@code qemu}
-     * prefix to some other namespace (VL501's case, to be fixed first).
+     * {@code <domain>} (declaring the namespace when needed); empty while VL501 has a block of this kind to fix
+     * first (see {@link #namespace}).
      */
     public static Optional<List<TextEdit>> appendArgs(DomainDef domain, List<String> values) {
-        Optional<Namespace> namespace = namespace(domain);
+        Optional<Namespace> namespace = namespace(domain, QemuBlock.Kind.COMMANDLINE);
         if (namespace.isEmpty()) {
             return Optional.empty();
         }
@@ -174,7 +173,17 @@ public final class QemuEdits {
     private record Namespace(String prefix, Optional<TextEdit> declaration) {
     }
 
-    private static Optional<Namespace> namespace(DomainDef domain) {
+    /**
+     * The prefix new {@code kind} content is written in. Empty while a block of that kind is not honoured: VL501's
+     * fix turns it into libvirt's block, and content added beside it now would then be a second block, which
+     * libvirt's schema rejects, and arguments searched for among the honoured ones would be missed in it. After
+     * VL501's pass the fixer re-lints and the content goes into that block. Empty too when the file binds the
+     * {@code qemu} prefix to some other namespace.
+     */
+    private static Optional<Namespace> namespace(DomainDef domain, QemuBlock.Kind kind) {
+        if (domain.qemuBlocks().stream().anyMatch(block -> block.kind() == kind && !block.isHonoured())) {
+            return Optional.empty();
+        }
         Map<String, String> declared = domain.document().rootNamespaceDeclarations();
         for (Map.Entry<String, String> entry : declared.entrySet()) {
             if (entry.getValue().equals(DomainDef.QEMU_NAMESPACE) && !entry.getKey().isEmpty()) {
