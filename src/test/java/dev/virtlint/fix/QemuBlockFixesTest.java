@@ -60,4 +60,30 @@ class QemuBlockFixesTest {
             assertTrue(!blocks.find(), "a second <qemu:commandline>:\n" + fixed);
         }
     }
+
+    /** VL502's unsafe fix moves every argument to native XML; the comment the author wrote in the block stays. */
+    @Test
+    void emptyingABlockKeepsTheCommentsInIt() throws IOException {
+        String xml = """
+                <domain type='kvm' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+                  <name>evdev</name>
+                  <memory unit='GiB'>4</memory>
+                  <os>
+                    <type arch='x86_64' machine='pc-q35-10.0'>hvm</type>
+                  </os>
+                  <devices>
+                    <memballoon model='none'/>
+                  </devices>
+                  <qemu:commandline>
+                    <!-- evdev mouse and keyboard passthrough -->
+                    <qemu:arg value='-object'/>
+                    <qemu:arg value='input-linux,id=mouse1,evdev=/dev/input/by-id/usb-mouse-event-mouse'/>
+                  </qemu:commandline>
+                </domain>
+                """;
+        String fixed = fix(xml, "--unsafe-fixes");
+        assertTrue(fixed.contains("<input type='evdev'>"), fixed);
+        assertTrue(!fixed.contains("commandline"), fixed);
+        assertTrue(fixed.contains("\n  <!-- evdev mouse and keyboard passthrough -->\n</domain>"), fixed);
+    }
 }

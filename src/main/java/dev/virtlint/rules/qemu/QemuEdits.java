@@ -20,7 +20,7 @@ import dev.virtlint.xml.XmlElement;
  * Edits on libvirt's QEMU namespace blocks that keep a file the way its author would: the prefix the file
  * already binds to the namespace (or {@code qemu}, declared on the root), one {@code qemu:override} extended
  * rather than a second one added, new blocks as the last children of {@code <domain>}, and no empty
- * {@code qemu:commandline} left behind.
+ * {@code qemu:commandline} left behind (its comments stay where it was).
  */
 public final class QemuEdits {
     private static final String DEFAULT_PREFIX = "qemu";
@@ -86,12 +86,15 @@ public final class QemuEdits {
         return Optional.of(edits);
     }
 
-    /** Removes arguments; a {@code qemu:commandline} left with nothing in it goes as a whole. */
+    /**
+     * Removes arguments; a {@code qemu:commandline} left with nothing in it goes as a whole, and the comments its
+     * author wrote in it take its place.
+     */
     public static List<TextEdit> removeArgs(DomainDef domain, List<QemuArg> args) {
         SourceText source = domain.document().source();
         Set<XmlElement> emptied = emptiedBlocks(domain, args);
         List<TextEdit> edits = new ArrayList<>();
-        emptied.forEach(block -> edits.add(Edits.removeElement(source, block)));
+        emptied.forEach(block -> edits.add(removeKeepingComments(domain, block)));
         Set<XmlElement> claimed = new HashSet<>();
         for (QemuArg arg : args) {
             Optional<XmlElement> block = arg.element().parent();
@@ -155,6 +158,20 @@ public final class QemuEdits {
     public static TextEdit replaceArgValue(QemuArg arg, String value) {
         var attribute = arg.element().attribute("value").orElseThrow();
         return TextEdit.replace(attribute.valueSpan(), Edits.escapeAttribute(value, attribute.quote()));
+    }
+
+    private static TextEdit removeKeepingComments(DomainDef domain, XmlElement block) {
+        SourceText source = domain.document().source();
+        List<String> comments = domain.document().comments().stream()
+                .filter(comment -> comment.span().start() > block.startTag().start()
+                        && comment.span().end() < block.endTag().end())
+                .map(comment -> source.text().substring(comment.span().start(), comment.span().end()))
+                .toList();
+        if (comments.isEmpty()) {
+            return Edits.removeElement(source, block);
+        }
+        String separator = source.lineSeparator() + Edits.indentationOf(source, block);
+        return TextEdit.replace(block.span(), String.join(separator, comments));
     }
 
     private static Set<XmlElement> emptiedBlocks(DomainDef domain, List<QemuArg> args) {
