@@ -9,12 +9,14 @@ import dev.virtlint.domain.PciAddress;
  * What a Linux host shows about itself, read from a root directory by {@link HostRootReader}. Every fact is
  * absent when its file or directory is absent; a list that is present but empty is a fact too (an empty
  * {@code iommu_groups} means the IOMMU is off). Files that exist but could not be used are in
- * {@link #warnings()}.
+ * {@link #warnings()}. A root captured through libvirt says which facts libvirt did not report in
+ * {@link #remoteCapture()}.
  */
 public record HostFacts(Optional<CpuInfo> cpu, Optional<List<IommuUnit>> iommuUnits,
                         Optional<List<IommuGroup>> iommuGroups, Optional<List<PciDevice>> pciDevices,
                         Optional<Boolean> battery, List<KvmModule> kvmModules,
-                        Optional<List<FirmwareDescriptor>> firmware, List<HostWarning> warnings) {
+                        Optional<List<FirmwareDescriptor>> firmware, Optional<RemoteCapture> remoteCapture,
+                        List<HostWarning> warnings) {
 
     /** The HyperTransport range AMD hosts reserve just below 1 TiB (FD_0000_0000h–FF_FFFF_FFFFh). */
     public static final long AMD_HT_HOLE_START = 0xfd_0000_0000L;

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 
 import dev.virtlint.domain.PciAddress;
+import dev.virtlint.host.RemoteCapture.Fact;
 
 /** Prints {@link HostFacts} and the {@link DetectedStack}: readable sections, or JSON with stable keys. */
 public final class HostFactsReport {
@@ -30,20 +31,22 @@ public final class HostFactsReport {
 
     public static void text(PrintWriter out, String root, HostFacts facts, DetectedStack stack) {
         out.println("Host root: " + root);
+        facts.remoteCapture().ifPresent(capture -> out.println("Captured remotely from " + capture.connection()
+                + " through libvirt; what libvirt does not report is unknown"));
         out.println();
         cpu(out, facts);
         kvm(out, facts);
         iommu(out, facts);
         out.println("Battery");
         row(out, "present", facts.battery().map(present -> present ? "yes (a laptop)" : "no")
-                .orElse(missing(HostRootReader.POWER_SUPPLIES)));
+                .orElse(unknown(facts, Fact.BATTERY, missing(HostRootReader.POWER_SUPPLIES))));
         out.println();
         pci(out, facts);
         firmware(out, facts);
         out.println("Target stack");
-        row(out, "QEMU", stack.qemu().orElse("unknown"));
-        row(out, "libvirt", stack.libvirt().orElse("unknown"));
-        row(out, "OVMF", stack.ovmf().orElse("unknown"));
+        row(out, "QEMU", stack.qemu().orElse(unknown(facts, Fact.QEMU, "unknown")));
+        row(out, "libvirt", stack.libvirt().orElse(unknown(facts, Fact.LIBVIRT, "unknown")));
+        row(out, "OVMF", stack.ovmf().orElse(unknown(facts, Fact.OVMF, "unknown")));
         out.println();
         List<HostWarning> warnings = new ArrayList<>(facts.warnings());
         warnings.addAll(stack.warnings());
@@ -59,19 +62,24 @@ public final class HostFactsReport {
 
     private static void cpu(PrintWriter out, HostFacts facts) {
         out.println("CPU");
-        if (facts.cpu().isEmpty()) {
+        if (facts.cpu().isEmpty() && facts.remoteCapture().isEmpty()) {
             row(out, "all", missing(HostRootReader.CPUINFO));
             out.println();
             return;
         }
-        CpuInfo cpu = facts.cpu().get();
+        CpuInfo cpu = facts.cpu().orElse(new CpuInfo(Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty()));
         row(out, "vendor", cpu.vendorId().map(id -> vendorName(cpu.vendor().orElseThrow()) + " (" + id + ")")
-                .orElse("unknown (no vendor_id)"));
-        row(out, "model", cpu.modelName().orElse("unknown"));
-        row(out, "physical bits", cpu.physBits().map(String::valueOf).orElse("unknown (no address sizes)"));
-        row(out, "virtual bits", cpu.virtBits().map(String::valueOf).orElse("unknown (no address sizes)"));
-        row(out, "1 GiB pages", cpu.gigabytePages() ? "yes (pdpe1gb)" : "no");
-        row(out, "virtualization", cpu.hasFlag("svm") ? "AMD-V (svm)" : cpu.hasFlag("vmx") ? "VT-x (vmx)" : "none");
+                .orElse(unknown(facts, Fact.CPU_VENDOR, "unknown (no vendor_id)")));
+        row(out, "model", cpu.modelName().orElse(unknown(facts, Fact.CPU_MODEL, "unknown")));
+        row(out, "physical bits", cpu.physBits().map(String::valueOf)
+                .orElse(unknown(facts, Fact.CPU_PHYS_BITS, "unknown (no address sizes)")));
+        row(out, "virtual bits", cpu.virtBits().map(String::valueOf)
+                .orElse(unknown(facts, Fact.CPU_VIRT_BITS, "unknown (no address sizes)")));
+        String noFlags = unknown(facts, Fact.CPU_FLAGS, "unknown (no flags line)");
+        row(out, "1 GiB pages", cpu.gigabytePages().map(yes -> yes ? "yes (pdpe1gb)" : "no").orElse(noFlags));
+        row(out, "virtualization", cpu.flags().map(flags -> flags.contains("svm") ? "AMD-V (svm)"
+                : flags.contains("vmx") ? "VT-x (vmx)" : "none").orElse(noFlags));
         out.println();
     }
 
@@ -86,7 +94,8 @@ public final class HostFactsReport {
     private static void kvm(PrintWriter out, HostFacts facts) {
         out.println("KVM");
         if (facts.kvmModules().isEmpty()) {
-            row(out, "module", "neither kvm_amd nor kvm_intel is loaded (or sys/module is missing)");
+            row(out, "module", unknown(facts, Fact.KVM,
+                    "neither kvm_amd nor kvm_intel is loaded (or sys/module is missing)"));
         }
         for (KvmModule module : facts.kvmModules()) {
             row(out, module.module() + " " + module.parameter(),
@@ -98,14 +107,15 @@ public final class HostFactsReport {
     private static void iommu(PrintWriter out, HostFacts facts) {
         out.println("IOMMU");
         row(out, "enabled", facts.iommuGroups().map(groups -> groups.isEmpty() ? "no (no IOMMU groups)"
-                : "yes, " + groups.size() + " groups").orElse(missing(HostRootReader.IOMMU_GROUPS)));
+                : "yes, " + groups.size() + " groups")
+                .orElse(unknown(facts, Fact.IOMMU_GROUPS, missing(HostRootReader.IOMMU_GROUPS))));
         int units = facts.iommuUnits().map(List::size).orElse(0);
         row(out, "address width", facts.iommuAddressWidth()
                 .map(width -> width + " bits (narrowest of " + units + (units == 1 ? " unit)" : " units)"))
-                .orElse("unknown"));
+                .orElse(unknown(facts, Fact.IOMMU_UNITS, "unknown")));
         row(out, "AMD HT hole", facts.amdHtHoleReserved().map(reserved -> reserved
                 ? "reserved (" + hex(HostFacts.AMD_HT_HOLE_START) + "-" + hex(HostFacts.AMD_HT_HOLE_END) + ")"
-                : "not reserved").orElse("unknown (no reserved_regions)"));
+                : "not reserved").orElse(unknown(facts, Fact.RESERVED_REGIONS, "unknown (no reserved_regions)")));
         for (IommuUnit unit : facts.iommuUnits().orElse(List.of())) {
             row(out, unit.name(), describe(unit));
         }
@@ -127,7 +137,7 @@ public final class HostFactsReport {
     private static void pci(PrintWriter out, HostFacts facts) {
         if (facts.pciDevices().isEmpty()) {
             out.println("PCI devices");
-            row(out, "all", missing(HostRootReader.PCI_DEVICES));
+            row(out, "all", unknown(facts, Fact.PCI_DEVICES, missing(HostRootReader.PCI_DEVICES)));
             out.println();
             return;
         }
@@ -146,7 +156,7 @@ public final class HostFactsReport {
             line.append("  ").append(group(facts, device));
             out.println(line);
             if (device.resources().isEmpty()) {
-                out.println("      BARs unknown (no usable resource file)");
+                out.println("      BARs " + unknown(facts, Fact.PCI_RESOURCES, "unknown (no usable resource file)"));
             }
             for (PciResource resource : device.resources().orElse(List.of())) {
                 if (resource.isBar() || resource.isRom()) {
@@ -181,7 +191,7 @@ public final class HostFactsReport {
     private static void firmware(PrintWriter out, HostFacts facts) {
         if (facts.firmware().isEmpty()) {
             out.println("Firmware descriptors");
-            row(out, "all", missing(HostRootReader.FIRMWARE_DESCRIPTORS));
+            row(out, "all", unknown(facts, Fact.FIRMWARE, missing(HostRootReader.FIRMWARE_DESCRIPTORS)));
             out.println();
             return;
         }
@@ -204,6 +214,12 @@ public final class HostFactsReport {
 
     private static String missing(String path) {
         return "unknown (" + path + " missing)";
+    }
+
+    /** Why a capture through libvirt lacks the fact, where it says so; otherwise {@code local}. */
+    private static String unknown(HostFacts facts, Fact fact, String local) {
+        return facts.remoteCapture().flatMap(capture -> capture.whyMissing(fact))
+                .map(reason -> "unknown (" + reason + ")").orElse(local);
     }
 
     private static String id(Optional<Integer> id) {
@@ -233,6 +249,7 @@ public final class HostFactsReport {
             json.useDefaultPrettyPrinter();
             json.writeStartObject();
             json.writeStringField("hostRoot", root);
+            writeRemoteCapture(json, facts);
             writeCpu(json, facts);
             json.writeArrayFieldStart("kvm");
             for (KvmModule module : facts.kvmModules()) {
@@ -278,9 +295,28 @@ public final class HostFactsReport {
         json.writeStringField("modelName", cpu.modelName().orElse(null));
         writeOptionalInt(json, "physBits", cpu.physBits());
         writeOptionalInt(json, "virtBits", cpu.virtBits());
-        json.writeBooleanField("gigabytePages", cpu.gigabytePages());
-        json.writeBooleanField("svm", cpu.hasFlag("svm"));
-        json.writeBooleanField("vmx", cpu.hasFlag("vmx"));
+        writeOptionalBoolean(json, "gigabytePages", cpu.gigabytePages());
+        writeOptionalBoolean(json, "svm", cpu.hasFlag("svm"));
+        writeOptionalBoolean(json, "vmx", cpu.hasFlag("vmx"));
+        json.writeEndObject();
+    }
+
+    /** {@code null} unless the root was captured through libvirt; then the connection and each missing fact. */
+    private static void writeRemoteCapture(JsonGenerator json, HostFacts facts) throws IOException {
+        if (facts.remoteCapture().isEmpty()) {
+            json.writeNullField("remoteCapture");
+            return;
+        }
+        RemoteCapture capture = facts.remoteCapture().get();
+        json.writeObjectFieldStart("remoteCapture");
+        json.writeStringField("connection", capture.connection());
+        json.writeObjectFieldStart("missing");
+        for (Fact fact : Fact.values()) {
+            if (capture.missing().containsKey(fact)) {
+                json.writeStringField(fact.key(), capture.missing().get(fact));
+            }
+        }
+        json.writeEndObject();
         json.writeEndObject();
     }
 

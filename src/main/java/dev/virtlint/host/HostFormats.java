@@ -25,7 +25,9 @@ import dev.virtlint.domain.PciAddress;
  */
 final class HostFormats {
     private static final Pattern CPUINFO_LINE = Pattern.compile("^([^:\\t]+?)\\s*:\\s?(.*)$");
-    private static final Pattern ADDRESS_SIZES = Pattern.compile("(\\d{1,3}) bits physical, (\\d{1,3}) bits virtual");
+    /** The kernel always prints both widths; a capture through libvirt knows only the physical one. */
+    private static final Pattern ADDRESS_SIZES =
+            Pattern.compile("(\\d{1,3}) bits physical(?:, (\\d{1,3}) bits virtual)?");
     private static final Pattern HEX64 = Pattern.compile("0x[0-9a-fA-F]{1,16}");
     private static final Pattern BARE_HEX64 = Pattern.compile("(?:0x)?([0-9a-fA-F]{1,16})");
     private static final Pattern HEX32 = Pattern.compile("(?:0x)?([0-9a-fA-F]{1,8})");
@@ -72,21 +74,23 @@ final class HostFormats {
         Optional<Integer> virtBits = Optional.empty();
         if (addressSizes.isPresent()) {
             Matcher sizes = ADDRESS_SIZES.matcher(addressSizes.get());
-            if (sizes.matches() && bitsInRange(sizes.group(1)) && bitsInRange(sizes.group(2))) {
+            if (sizes.matches() && bitsInRange(sizes.group(1))
+                    && (sizes.group(2) == null || bitsInRange(sizes.group(2)))) {
                 physBits = Optional.of(Integer.parseInt(sizes.group(1)));
-                virtBits = Optional.of(Integer.parseInt(sizes.group(2)));
+                virtBits = Optional.ofNullable(sizes.group(2)).map(Integer::parseInt);
             } else {
                 warnings.add(new HostWarning(path, "'address sizes' is " + quote(addressSizes.get())
                         + ", expected 'N bits physical, N bits virtual' with N from 1 to 64"));
             }
         }
-        Set<String> flagSet = new HashSet<>();
-        flags.ifPresent(list -> {
+        Optional<Set<String>> flagSet = flags.map(list -> {
+            Set<String> set = new HashSet<>();
             for (String flag : list.split("\\s+")) {
                 if (!flag.isEmpty()) {
-                    flagSet.add(flag);
+                    set.add(flag);
                 }
             }
+            return set;
         });
         return Optional.of(new CpuInfo(vendorId.filter(v -> !v.isEmpty()), modelName.filter(m -> !m.isEmpty()),
                 physBits, virtBits, flagSet));

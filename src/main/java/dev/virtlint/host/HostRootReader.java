@@ -11,8 +11,8 @@ import dev.virtlint.domain.PciAddress;
 
 /**
  * Reads {@link HostFacts} from a directory laid out like a Linux root: {@code /} itself on a live host, or a
- * snapshot written by {@link HostSnapshot}. It only reads files, never runs anything, and never throws for
- * what it finds: missing files make facts absent, bad ones become warnings.
+ * snapshot written by {@link HostSnapshot} or {@link LibvirtSnapshot}. It only reads files, never runs anything,
+ * and never throws for what it finds: missing files make facts absent, bad ones become warnings.
  */
 public final class HostRootReader {
     static final String CPUINFO = "proc/cpuinfo";
@@ -62,7 +62,8 @@ public final class HostRootReader {
         Optional<Boolean> battery = battery();
         List<KvmModule> kvm = kvmModules();
         Optional<List<FirmwareDescriptor>> firmware = firmwareDescriptors();
-        return new HostFacts(cpu, units, groups, devices, battery, kvm, firmware, warnings);
+        Optional<RemoteCapture> remoteCapture = RemoteCapture.read(files);
+        return new HostFacts(cpu, units, groups, devices, battery, kvm, firmware, remoteCapture, warnings);
     }
 
     private Optional<List<PciDevice>> pciDevices() {

@@ -1,28 +1,21 @@
 package dev.virtlint.host;
 
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Properties;
-import java.util.TreeMap;
 
 /**
  * Copies exactly the files {@link HostRootReader} reads from a host root into an output directory, under the
  * same relative paths, so a host can be captured once and committed as test data. Links become plain files
  * the reader understands: {@code iommu_group} holds the group number, a group's {@code devices/<BDF>} entries
  * are empty files, and linked directories ({@code /sys/bus/pci/devices/*}) become real ones. The target
- * stack goes into {@value StackDetector#STACK_FILE}.
- *
- * <p>Every destination is checked to lie inside the output directory and is written without following links,
- * so a link planted in a reused output directory cannot redirect a write. Nothing is ever deleted.
+ * stack goes into {@value StackDetector#STACK_FILE}; a root that was itself captured through libvirt keeps its
+ * {@value RemoteCapture#FILE}. {@link SnapshotWriter} keeps every write inside the output directory.
  */
 public final class HostSnapshot {
     /**
@@ -47,8 +40,7 @@ public final class HostSnapshot {
 
     private final RootFiles source;
     private final List<HostWarning> warnings = new ArrayList<>();
-    private Path out;
-    private int written;
+    private SnapshotWriter out;
 
     private HostSnapshot(Path root) {
         this.source = new RootFiles(root, warnings);
@@ -70,9 +62,10 @@ public final class HostSnapshot {
             throw new SnapshotException("host root " + source.resolve("") + " is not readable: "
                     + RootFiles.describe(e));
         }
-        out = prepareOutDir(outDir, force);
-        if (out.equals(rootReal) || rootReal.startsWith(out)) {
-            throw new SnapshotException("output directory " + out + " must not be the host root or contain it");
+        out = SnapshotWriter.open(outDir, force);
+        if (out.outDir().equals(rootReal) || rootReal.startsWith(out.outDir())) {
+            throw new SnapshotException("output directory " + out.outDir()
+                    + " must not be the host root or contain it");
         }
         copy(HostRootReader.CPUINFO, RootFiles.MAX_CPUINFO_BYTES);
         pciDevices();
@@ -81,36 +74,9 @@ public final class HostSnapshot {
         powerSupplies();
         kvmModules();
         firmware();
-        writeStack(stack);
-        return new Result(out, written, warnings);
-    }
-
-    private static Path prepareOutDir(Path outDir, boolean force) throws SnapshotException {
-        try {
-            if (Files.isSymbolicLink(outDir)) {
-                throw new SnapshotException("output directory " + outDir + " is a symbolic link; give the real path");
-            }
-            if (Files.exists(outDir)) {
-                if (!Files.isDirectory(outDir)) {
-                    throw new SnapshotException("output directory " + outDir + " exists and is not a directory");
-                }
-                if (!force && !isEmpty(outDir)) {
-                    throw new SnapshotException("output directory " + outDir
-                            + " is not empty; choose an empty one or add --force to write into it");
-                }
-            } else {
-                Files.createDirectories(outDir);
-            }
-            return outDir.toRealPath();
-        } catch (IOException e) {
-            throw new SnapshotException("cannot create output directory " + outDir + ": " + RootFiles.describe(e));
-        }
-    }
-
-    private static boolean isEmpty(Path dir) throws IOException {
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            return !entries.iterator().hasNext();
-        }
+        copy(RemoteCapture.FILE, RootFiles.MAX_BYTES);
+        out.writeStack(stack);
+        return new Result(out.outDir(), out.filesWritten(), warnings);
     }
 
     private void pciDevices() throws SnapshotException {
@@ -118,10 +84,10 @@ public final class HostSnapshot {
         if (names.isEmpty()) {
             return;
         }
-        directory(HostRootReader.PCI_DEVICES);
+        out.directory(HostRootReader.PCI_DEVICES);
         for (String name : names.get()) {
             String dir = HostRootReader.PCI_DEVICES + "/" + name;
-            directory(dir);
+            out.directory(dir);
             for (String file : HostRootReader.PCI_FILES) {
                 copy(dir + "/" + file, RootFiles.MAX_BYTES);
             }
@@ -129,11 +95,11 @@ public final class HostSnapshot {
             if (Files.exists(source.resolve(group), LinkOption.NOFOLLOW_LINKS)) {
                 Optional<String> number = source.readLinkNameOrContent(group);
                 if (number.isPresent()) {
-                    write(group, (number.get().strip() + "\n").getBytes(StandardCharsets.UTF_8));
+                    out.write(group, (number.get().strip() + "\n").getBytes(StandardCharsets.UTF_8));
                 }
             }
         }
-        keepIfEmpty(HostRootReader.PCI_DEVICES);
+        out.keepIfEmpty(HostRootReader.PCI_DEVICES);
     }
 
     private void iommuGroups() throws SnapshotException {
@@ -141,23 +107,23 @@ public final class HostSnapshot {
         if (names.isEmpty()) {
             return;
         }
-        directory(HostRootReader.IOMMU_GROUPS);
+        out.directory(HostRootReader.IOMMU_GROUPS);
         for (String name : names.get()) {
             String dir = HostRootReader.IOMMU_GROUPS + "/" + name;
-            directory(dir);
+            out.directory(dir);
             String devices = dir + "/" + HostRootReader.GROUP_DEVICES;
             Optional<List<String>> members = source.list(devices);
             if (members.isPresent()) {
-                directory(devices);
+                out.directory(devices);
                 for (String member : members.get()) {
-                    write(devices + "/" + member, new byte[0]);
+                    out.write(devices + "/" + member, new byte[0]);
                 }
-                keepIfEmpty(devices);
+                out.keepIfEmpty(devices);
             }
             copy(dir + "/" + HostRootReader.RESERVED_REGIONS, RootFiles.MAX_BYTES);
-            keepIfEmpty(dir);
+            out.keepIfEmpty(dir);
         }
-        keepIfEmpty(HostRootReader.IOMMU_GROUPS);
+        out.keepIfEmpty(HostRootReader.IOMMU_GROUPS);
     }
 
     private void iommuUnits() throws SnapshotException {
@@ -165,21 +131,21 @@ public final class HostSnapshot {
         if (names.isEmpty()) {
             return;
         }
-        directory(HostRootReader.IOMMU_UNITS);
+        out.directory(HostRootReader.IOMMU_UNITS);
         for (String name : names.get()) {
             String dir = HostRootReader.IOMMU_UNITS + "/" + name;
-            directory(dir);
+            out.directory(dir);
             for (String file : List.of(HostRootReader.INTEL_CAP, HostRootReader.AMD_CAP, HostRootReader.AMD_FEATURES)) {
                 String vendorDir = dir + "/" + file.substring(0, file.indexOf('/'));
                 if (source.isDirectory(vendorDir)) {
-                    directory(vendorDir);
+                    out.directory(vendorDir);
                     copy(dir + "/" + file, RootFiles.MAX_BYTES);
-                    keepIfEmpty(vendorDir);
+                    out.keepIfEmpty(vendorDir);
                 }
             }
-            keepIfEmpty(dir);
+            out.keepIfEmpty(dir);
         }
-        keepIfEmpty(HostRootReader.IOMMU_UNITS);
+        out.keepIfEmpty(HostRootReader.IOMMU_UNITS);
     }
 
     private void powerSupplies() throws SnapshotException {
@@ -187,26 +153,26 @@ public final class HostSnapshot {
         if (names.isEmpty()) {
             return;
         }
-        directory(HostRootReader.POWER_SUPPLIES);
+        out.directory(HostRootReader.POWER_SUPPLIES);
         for (String name : names.get()) {
             if (name.startsWith(HostRootReader.BATTERY_PREFIX)) {
                 String dir = HostRootReader.POWER_SUPPLIES + "/" + name;
-                directory(dir);
+                out.directory(dir);
                 for (String file : HostRootReader.BATTERY_FILES) {
                     copy(dir + "/" + file, RootFiles.MAX_BYTES);
                 }
-                keepIfEmpty(dir);
+                out.keepIfEmpty(dir);
             }
         }
-        keepIfEmpty(HostRootReader.POWER_SUPPLIES);
+        out.keepIfEmpty(HostRootReader.POWER_SUPPLIES);
     }
 
     private void kvmModules() throws SnapshotException {
         for (HostRootReader.KvmParameter parameter : HostRootReader.KVM_PARAMETERS) {
             if (source.isDirectory(parameter.moduleDir())) {
-                directory(parameter.moduleDir());
+                out.directory(parameter.moduleDir());
                 copy(parameter.path(), RootFiles.MAX_BYTES);
-                keepIfEmpty(parameter.moduleDir());
+                out.keepIfEmpty(parameter.moduleDir());
             }
         }
     }
@@ -216,46 +182,13 @@ public final class HostSnapshot {
         if (names.isEmpty()) {
             return;
         }
-        directory(HostRootReader.FIRMWARE_DESCRIPTORS);
+        out.directory(HostRootReader.FIRMWARE_DESCRIPTORS);
         for (String name : names.get()) {
             if (name.endsWith(".json")) {
                 copy(HostRootReader.FIRMWARE_DESCRIPTORS + "/" + name, RootFiles.MAX_BYTES);
             }
         }
-        keepIfEmpty(HostRootReader.FIRMWARE_DESCRIPTORS);
-    }
-
-    /** Sorted keys and no date comment, so capturing the same host twice gives the same bytes. */
-    private void writeStack(DetectedStack stack) throws SnapshotException {
-        TreeMap<String, String> values = new TreeMap<>();
-        stack.qemu().ifPresent(version -> values.put(StackDetector.QEMU, version));
-        stack.libvirt().ifPresent(version -> values.put(StackDetector.LIBVIRT, version));
-        stack.ovmf().ifPresent(version -> values.put(StackDetector.OVMF, version));
-        StringBuilder text = new StringBuilder("# Target stack of the captured host, read by virt-lint host-facts\n");
-        for (var entry : values.entrySet()) {
-            Properties one = new Properties();
-            one.setProperty(entry.getKey(), entry.getValue());
-            StringWriter line = new StringWriter();
-            try {
-                one.store(line, null);
-            } catch (IOException e) {
-                throw new IllegalStateException("writing to a string cannot fail", e);
-            }
-            line.toString().lines().filter(l -> !l.startsWith("#")).forEach(l -> text.append(l).append('\n'));
-        }
-        write(StackDetector.STACK_FILE, text.toString().getBytes(StandardCharsets.UTF_8));
-    }
-
-    private void keepIfEmpty(String relative) throws SnapshotException {
-        Path dir = directory(relative);
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
-            if (entries.iterator().hasNext()) {
-                return;
-            }
-        } catch (IOException e) {
-            throw new SnapshotException("cannot list " + dir + ": " + RootFiles.describe(e));
-        }
-        write(relative + "/" + KEEP, new byte[0]);
+        out.keepIfEmpty(HostRootReader.FIRMWARE_DESCRIPTORS);
     }
 
     /** Copies one file if the source has it; an unreadable source file is left out with a warning. */
@@ -264,63 +197,9 @@ public final class HostSnapshot {
         if (bytes.isPresent()) {
             int slash = relative.lastIndexOf('/');
             if (slash > 0) {
-                directory(relative.substring(0, slash));
+                out.directory(relative.substring(0, slash));
             }
-            write(relative, bytes.get());
+            out.write(relative, bytes.get());
         }
-    }
-
-    /** Creates each missing component, refusing any existing component that is a link or not a directory. */
-    private Path directory(String relative) throws SnapshotException {
-        Path dir = out;
-        for (String part : relative.split("/")) {
-            dir = inside(dir.resolve(checkedName(part, relative)), relative);
-            try {
-                if (Files.isSymbolicLink(dir)) {
-                    throw new SnapshotException("refusing to write through the symbolic link " + dir);
-                }
-                if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    Files.createDirectory(dir);
-                } else if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
-                    throw new SnapshotException(dir + " exists and is not a directory");
-                }
-            } catch (IOException e) {
-                throw new SnapshotException("cannot create " + dir + ": " + RootFiles.describe(e));
-            }
-        }
-        return dir;
-    }
-
-    private void write(String relative, byte[] bytes) throws SnapshotException {
-        int slash = relative.lastIndexOf('/');
-        Path parent = slash > 0 ? directory(relative.substring(0, slash)) : out;
-        Path file = inside(parent.resolve(checkedName(relative.substring(slash + 1), relative)), relative);
-        try {
-            if (Files.isSymbolicLink(file)) {
-                throw new SnapshotException("refusing to write through the symbolic link " + file);
-            }
-            Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            written++;
-        } catch (IOException e) {
-            throw new SnapshotException("cannot write " + file + ": " + RootFiles.describe(e));
-        }
-    }
-
-    /** Names come from directory listings of the source, which may itself be an untrusted capture. */
-    private static String checkedName(String name, String relative) throws SnapshotException {
-        if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0
-                || name.indexOf('\0') >= 0) {
-            throw new SnapshotException("refusing the path component '" + name + "' in " + relative);
-        }
-        return name;
-    }
-
-    private Path inside(Path candidate, String relative) throws SnapshotException {
-        Path normal = candidate.normalize();
-        if (!normal.startsWith(out) || normal.equals(out)) {
-            throw new SnapshotException("refusing to write " + relative + ": it resolves outside " + out);
-        }
-        return normal;
     }
 }

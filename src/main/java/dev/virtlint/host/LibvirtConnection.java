@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Optional;
 
 import org.libvirt.Connect;
+import org.libvirt.Device;
 import org.libvirt.Domain;
 import org.libvirt.LibvirtException;
 import org.libvirt.jna.Libvirt;
@@ -13,7 +14,6 @@ import org.libvirt.jna.Libvirt;
 import com.sun.jna.NativeLibrary;
 
 import dev.virtlint.xml.SafeXmlLoader;
-import dev.virtlint.xml.XmlDocument;
 import dev.virtlint.xml.XmlElement;
 import dev.virtlint.xml.XmlLoadException;
 
@@ -106,6 +106,51 @@ public final class LibvirtConnection implements AutoCloseable {
         }
     }
 
+    /** {@code virsh nodedev-list --cap pci} and each device's {@code nodedev-dumpxml}, in libvirt's order. */
+    public List<String> pciDevicesXml() throws LibvirtConnectionException {
+        try {
+            List<String> devices = new ArrayList<>();
+            for (String name : connect.listDevices("pci")) {
+                Device device = connect.deviceLookupByName(name);
+                try {
+                    devices.add(device.getXMLDescription());
+                } finally {
+                    device.free();
+                }
+            }
+            return devices;
+        } catch (LibvirtException e) {
+            throw new LibvirtConnectionException("cannot list the PCI devices of " + uri + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The QEMU version, as {@code virsh version} prints it on "Running hypervisor: QEMU"; absent for the other
+     * drivers, whose version is not QEMU's.
+     */
+    public Optional<String> qemuVersion() throws LibvirtConnectionException {
+        try {
+            return "QEMU".equals(connect.getType()) ? Optional.of(version(connect.getVersion())) : Optional.empty();
+        } catch (LibvirtException e) {
+            throw new LibvirtConnectionException("cannot read the hypervisor version of " + uri + ": "
+                    + e.getMessage());
+        }
+    }
+
+    /** The libvirt version of the daemon at the other end, as {@code virsh version --daemon} prints it. */
+    public String libvirtVersion() throws LibvirtConnectionException {
+        try {
+            return version(connect.getLibVersion());
+        } catch (LibvirtException e) {
+            throw new LibvirtConnectionException("cannot read the libvirt version of " + uri + ": " + e.getMessage());
+        }
+    }
+
+    /** libvirt encodes versions as major * 1,000,000 + minor * 1,000 + release. */
+    static String version(long encoded) {
+        return encoded / 1_000_000 + "." + encoded / 1_000 % 1_000 + "." + encoded % 1_000;
+    }
+
     public HostCpu hostCpu() throws LibvirtConnectionException {
         return parseHostCpu(capabilitiesXml());
     }
@@ -115,13 +160,19 @@ public final class LibvirtConnection implements AutoCloseable {
      * (present on libvirt 11.3 with the QEMU driver).
      */
     static HostCpu parseHostCpu(String capabilitiesXml) throws LibvirtConnectionException {
-        XmlDocument document;
+        return hostCpu(loadCapabilities(capabilitiesXml));
+    }
+
+    static XmlElement loadCapabilities(String capabilitiesXml) throws LibvirtConnectionException {
         try {
-            document = new SafeXmlLoader().load("capabilities", capabilitiesXml.getBytes(StandardCharsets.UTF_8));
+            return new SafeXmlLoader().load("capabilities", capabilitiesXml.getBytes(StandardCharsets.UTF_8)).root();
         } catch (XmlLoadException e) {
             throw new LibvirtConnectionException("libvirt returned unreadable capabilities XML: " + e.getMessage());
         }
-        Optional<XmlElement> cpu = document.root().child("host", "cpu");
+    }
+
+    static HostCpu hostCpu(XmlElement capabilities) {
+        Optional<XmlElement> cpu = capabilities.child("host", "cpu");
         Optional<String> vendor = cpu.flatMap(element -> element.child("vendor"))
                 .map(element -> element.text().strip())
                 .filter(text -> !text.isEmpty());

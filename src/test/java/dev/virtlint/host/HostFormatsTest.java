@@ -39,10 +39,10 @@ class HostFormatsTest {
         assertEquals(Optional.of("AMD EPYC 7313P 16-Core Processor"), cpu.modelName());
         assertEquals(Optional.of(48), cpu.physBits());
         assertEquals(Optional.of(48), cpu.virtBits());
-        assertTrue(cpu.gigabytePages());
-        assertTrue(cpu.hardwareVirtualization());
-        assertTrue(cpu.hasFlag("npt"));
-        assertFalse(cpu.hasFlag("vmx"));
+        assertEquals(Optional.of(true), cpu.gigabytePages());
+        assertEquals(Optional.of(true), cpu.hardwareVirtualization());
+        assertEquals(Optional.of(true), cpu.hasFlag("npt"));
+        assertEquals(Optional.of(false), cpu.hasFlag("vmx"));
         assertTrue(warnings.isEmpty());
     }
 
@@ -69,6 +69,18 @@ class HostFormatsTest {
         assertEquals(Optional.of(CpuVendor.INTEL), cpu.vendor());
         assertEquals(Optional.empty(), cpu.physBits());
         assertOneWarning("proc/cpuinfo", "'address sizes' is '39 bits, 48 bits'");
+    }
+
+    @Test
+    void aCaptureThroughLibvirtHasPhysicalBitsOnlyAndNoFlags() {
+        CpuInfo cpu = HostFormats.cpuInfo("vendor_id\t: AuthenticAMD\naddress sizes\t: 48 bits physical\n",
+                "proc/cpuinfo", warnings).orElseThrow();
+        assertEquals(Optional.of(48), cpu.physBits());
+        assertEquals(Optional.empty(), cpu.virtBits());
+        assertEquals(Optional.empty(), cpu.flags());
+        assertEquals(Optional.empty(), cpu.gigabytePages());
+        assertEquals(Optional.empty(), cpu.hardwareVirtualization());
+        assertTrue(warnings.isEmpty());
     }
 
     @Test

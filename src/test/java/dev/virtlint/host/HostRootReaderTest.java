@@ -34,8 +34,8 @@ class HostRootReaderTest {
         assertEquals(List.of(), facts.warnings());
         assertEquals(Optional.of(CpuVendor.AMD), facts.cpuVendor());
         assertEquals(Optional.of(48), facts.physBits());
-        assertTrue(facts.cpu().orElseThrow().gigabytePages());
-        assertTrue(facts.cpu().orElseThrow().hasFlag("svm"));
+        assertEquals(Optional.of(true), facts.cpu().orElseThrow().gigabytePages());
+        assertEquals(Optional.of(true), facts.cpu().orElseThrow().hasFlag("svm"));
         assertEquals(4, facts.iommuUnits().orElseThrow().size());
         assertTrue(facts.iommuUnits().orElseThrow().stream().allMatch(unit -> unit instanceof AmdIommu));
         assertEquals(Optional.of(64), facts.iommuAddressWidth());
@@ -137,7 +137,7 @@ class HostRootReaderTest {
     void anEmptyRootHasNoFactsAndNoWarnings(@TempDir Path root) {
         HostFacts facts = HostRootReader.read(root);
         assertEquals(new HostFacts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), Optional.empty(), List.of()), facts);
+                Optional.empty(), List.of(), Optional.empty(), Optional.empty(), List.of()), facts);
         assertEquals(Optional.empty(), facts.iommuAddressWidth());
         assertEquals(Optional.empty(), facts.amdHtHoleReserved());
         assertEquals(Optional.empty(), facts.iommuEnabled());
