@@ -106,6 +106,18 @@ public final class JsonReporter implements Reporter {
         json.writeNumberField("failed", summary.failed());
         json.writeNumberField("unwritten", summary.unwritten());
         json.writeNumberField("skipped", summary.skipped());
+        SkippedChecks skipped = summary.skippedChecks();
+        if (!skipped.isEmpty()) {
+            // Each file keeps its own VL901 finding (which facts it lacked); this is the run's one note on them.
+            json.writeObjectFieldStart("checksSkipped");
+            json.writeStringField("severity", skipped.severity().label());
+            json.writeStringField("message", skipped.message(summary.files()));
+            json.writeFieldName("files");
+            mapper.writeValue(json, skipped.files());
+            json.writeFieldName("gaps");
+            mapper.writeValue(json, skipped.merged());
+            json.writeEndObject();
+        }
         json.writeEndObject();
         json.writeEndObject();
         json.writeRaw('\n');

@@ -39,7 +39,8 @@ import dev.virtlint.xml.TextEdit;
  * SARIF 2.1.0, the format GitHub code scanning and SARIF viewers read: one run whose driver lists every
  * rule with its documentation, one result per finding with its region, the element's path as a logical
  * location, stable fingerprints and the fix as replacements. Results are streamed as files arrive; files
- * that could not be read become error notifications of the invocation.
+ * that could not be read become error notifications of the invocation, and VL901 (checks skipped for lack of
+ * host facts) one notification for the whole run.
  *
  * <p>Columns count Unicode code points, as in every other virt-lint output, and {@code columnKind} says so.
  * Relative paths are relative to the working directory, named {@code %SRCROOT%}: run virt-lint from the
@@ -133,7 +134,9 @@ public final class SarifReporter implements Reporter {
         }
         Map<String, Integer> occurrences = new HashMap<>();
         for (Finding finding : result.findings()) {
-            mapper.writeTree(json, result(result.displayName(), result.source().get(), finding, occurrences));
+            if (!SkippedChecks.isSkippedChecks(finding)) {
+                mapper.writeTree(json, result(result.displayName(), result.source().get(), finding, occurrences));
+            }
         }
         json.flush();
     }
@@ -247,12 +250,36 @@ public final class SarifReporter implements Reporter {
         };
     }
 
+    /**
+     * VL901 is about the run (the host facts it lacks), not a place in a file: one notification naming the rule
+     * and every file it concerns, instead of a result per file.
+     */
+    private ObjectNode skippedChecks(SkippedChecks skipped, int filesLinted) {
+        ObjectNode notification = mapper.createObjectNode();
+        notification.put("level", level(skipped.severity()));
+        notification.putObject("message").put("text", skipped.message(filesLinted));
+        ObjectNode rule = notification.putObject("associatedRule").put("id", skipped.rule().id());
+        Integer index = ruleIndex.get(skipped.rule().id());
+        if (index != null) {
+            rule.put("index", index);
+        }
+        ArrayNode locations = notification.putArray("locations");
+        for (String file : skipped.files()) {
+            artifact(locations.addObject().putObject("physicalLocation").putObject("artifactLocation"), file);
+        }
+        notification.putObject("properties").set("gaps", mapper.valueToTree(skipped.merged()));
+        return notification;
+    }
+
     @Override
     public void finish(Summary summary) throws IOException {
         json.writeEndArray();
         json.writeArrayFieldStart("invocations");
         ObjectNode invocation = mapper.createObjectNode();
         invocation.put("executionSuccessful", summary.failed() == 0 && summary.unwritten() == 0);
+        if (!summary.skippedChecks().isEmpty()) {
+            notifications.add(skippedChecks(summary.skippedChecks(), summary.files()));
+        }
         if (!notifications.isEmpty()) {
             invocation.set("toolExecutionNotifications", notifications);
         }

@@ -2,6 +2,7 @@ package dev.virtlint.report;
 
 import dev.virtlint.lint.FileResult;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Severity;
 
 /** Running totals over every input of one run. */
 public final class Summary {
@@ -16,6 +17,7 @@ public final class Summary {
     private int suppressed;
 
     private boolean dryRun;
+    private final SkippedChecks skippedChecks = new SkippedChecks();
 
     public void addFixed(int count) {
         fixed += count;
@@ -56,6 +58,10 @@ public final class Summary {
         }
         files++;
         for (Finding finding : result.findings()) {
+            if (SkippedChecks.isSkippedChecks(finding)) {
+                skippedChecks.add(result.displayName(), finding);
+                continue;
+            }
             switch (finding.severity()) {
                 case ERROR -> errors++;
                 case WARNING -> warnings++;
@@ -85,15 +91,24 @@ public final class Summary {
         return errors + warnings + infos;
     }
 
+    /** VL901 of every file, merged: reported once per run, so counted once. */
+    public SkippedChecks skippedChecks() {
+        return skippedChecks;
+    }
+
     public int errors() {
-        return errors;
+        return errors + countedOnce(Severity.ERROR);
     }
 
     public int warnings() {
-        return warnings;
+        return warnings + countedOnce(Severity.WARNING);
     }
 
     public int infos() {
-        return infos;
+        return infos + countedOnce(Severity.INFO);
+    }
+
+    private int countedOnce(Severity severity) {
+        return !skippedChecks.isEmpty() && skippedChecks.severity() == severity ? 1 : 0;
     }
 }

@@ -44,18 +44,31 @@ public final class TextReporter implements Reporter {
             return;
         }
         for (Finding finding : result.findings()) {
-            Position at = finding.start();
-            String location = result.displayName() + ":" + at.line() + ":" + at.column() + ":";
-            out.println(paint(BOLD, location) + " " + paint(colorOf(finding.severity()), finding.severity().label())
-                    + " " + paint(BOLD, finding.rule().id()) + " " + paint(DIM, finding.rule().name()) + ": "
-                    + finding.message() + fixHint(finding));
+            if (!SkippedChecks.isSkippedChecks(finding)) {
+                out.println(line(result.displayName(), finding));
+            }
         }
         // After the findings it failed to fix, so that the last word on the file is that it is unchanged.
         result.error().ifPresent(error -> err.println(error.oneLine()));
     }
 
+    private String line(String displayName, Finding finding) {
+        Position at = finding.start();
+        String location = displayName + ":" + at.line() + ":" + at.column() + ":";
+        return paint(BOLD, location) + " " + paint(colorOf(finding.severity()), finding.severity().label()) + " "
+                + paint(BOLD, finding.rule().id()) + " " + paint(DIM, finding.rule().name()) + ": " + finding.message()
+                + fixHint(finding);
+    }
+
     @Override
     public void finish(Summary summary) {
+        SkippedChecks skipped = summary.skippedChecks();
+        if (!skipped.isEmpty()) {
+            out.println(skipped.onlyFinding().map(finding -> line(skipped.files().get(0), finding))
+                    .orElseGet(() -> paint(colorOf(skipped.severity()), skipped.severity().label()) + " "
+                            + paint(BOLD, skipped.rule().id()) + " " + paint(DIM, skipped.rule().name()) + ": "
+                            + skipped.message(summary.files())));
+        }
         if (quiet) {
             return;
         }

@@ -38,4 +38,9 @@ public record LintContext(DomainDef domain, Platform platform, List<Platform> ho
     public void couldNotCheck(Rule rule, String missingFact) {
         notChecked.add(rule.meta(), missingFact);
     }
+
+    /** As {@link #couldNotCheck(Rule, String)}, for a fact a host root keeps at {@code hostPath}. */
+    public void couldNotCheck(Rule rule, String missingFact, String hostPath) {
+        notChecked.add(rule.meta(), missingFact, hostPath);
+    }
 }

@@ -2,18 +2,34 @@ package dev.virtlint.rules;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * What a file's rules could not check because the run lacks a fact (usually host facts), so that the
- * linter can say so once per file instead of guessing or staying silently incomplete.
+ * linter can say so instead of guessing or staying silently incomplete.
  */
 public final class NotChecked {
+    /** Where a host root keeps the facts rules most often lack, as the host reader reads them. */
+    public static final String HOST_PCI_DEVICES = "sys/bus/pci/devices";
+    public static final String HOST_POWER_SUPPLIES = "sys/class/power_supply";
+    public static final String HOST_IOMMU_UNITS = "sys/class/iommu";
+
     private final Map<String, Set<String>> rulesByMissingFact = new LinkedHashMap<>();
+    private final Map<String, String> hostPathByMissingFact = new LinkedHashMap<>();
 
     public void add(RuleMeta rule, String missingFact) {
         rulesByMissingFact.computeIfAbsent(missingFact, fact -> new TreeSet<>()).add(rule.id());
+    }
+
+    /**
+     * As {@link #add(RuleMeta, String)}, for a fact a host root holds at {@code hostPath} (relative to the root),
+     * so that a run given a host root that lacks it can name what is missing.
+     */
+    public void add(RuleMeta rule, String missingFact, String hostPath) {
+        add(rule, missingFact);
+        hostPathByMissingFact.put(missingFact, hostPath);
     }
 
     public boolean isEmpty() {
@@ -23,5 +39,10 @@ public final class NotChecked {
     /** Missing fact → the IDs of the rules that needed it, in the order the facts were first missed. */
     public Map<String, Set<String>> byMissingFact() {
         return rulesByMissingFact;
+    }
+
+    /** Where a host root would hold {@code missingFact}, when a rule said so. */
+    public Optional<String> hostPath(String missingFact) {
+        return Optional.ofNullable(hostPathByMissingFact.get(missingFact));
     }
 }

@@ -35,8 +35,11 @@ class GithubReportTest {
     private static String report(Finding finding) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         GithubReporter reporter = new GithubReporter(new PrintStream(out, true, StandardCharsets.UTF_8));
-        reporter.file(FileResult.linted(finding.source(), List.of(finding)));
-        reporter.finish(new Summary());
+        FileResult result = FileResult.linted(finding.source(), List.of(finding));
+        Summary summary = new Summary();
+        summary.add(result);
+        reporter.file(result);
+        reporter.finish(summary);
         return out.toString(StandardCharsets.UTF_8);
     }
 

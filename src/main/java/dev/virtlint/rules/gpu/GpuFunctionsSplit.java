@@ -17,6 +17,7 @@ import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Fix;
 import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.NotChecked;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
@@ -42,7 +43,8 @@ public final class GpuFunctionsSplit implements Rule {
             missingFunctions(context, gpu).ifPresent(findings::add);
         }
         if (!gpus.isEmpty() && !Gpus.hostListsPciDevices(context)) {
-            context.couldNotCheck(this, "the host's IOMMU groups and which functions each GPU has");
+            context.couldNotCheck(this, "the host's IOMMU groups and which functions each GPU has",
+                    NotChecked.HOST_PCI_DEVICES);
         }
         for (Gpus.Gpu gpu : gpus) {
             if (gpu.source().function() == 0) {

@@ -15,6 +15,7 @@ import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Fix;
 import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.NotChecked;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
@@ -37,7 +38,8 @@ public final class LaptopDgpu implements Rule {
         }
         Optional<Boolean> laptop = context.hostFacts().flatMap(HostFacts::laptop);
         if (laptop.isEmpty() || !Gpus.hostListsPciDevices(context)) {
-            context.couldNotCheck(this, "whether the host is a laptop (has a battery) and its GPU a 3D controller");
+            context.couldNotCheck(this, "whether the host is a laptop (has a battery) and its GPU a 3D controller",
+                    laptop.isEmpty() ? NotChecked.HOST_POWER_SUPPLIES : NotChecked.HOST_PCI_DEVICES);
             return List.of();
         }
         if (!laptop.get()) {

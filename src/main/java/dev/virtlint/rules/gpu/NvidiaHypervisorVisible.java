@@ -14,6 +14,7 @@ import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Fix;
 import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.NotChecked;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
@@ -51,7 +52,8 @@ public final class NvidiaHypervisorVisible implements Rule {
             return List.of();
         }
         if (!Gpus.hostListsPciDevices(context)) {
-            context.couldNotCheck(this, "the PCI vendor of the assigned devices (NVIDIA is 0x10de)");
+            context.couldNotCheck(this, "the PCI vendor of the assigned devices (NVIDIA is 0x10de)",
+                    NotChecked.HOST_PCI_DEVICES);
             return List.of();
         }
         Optional<Gpus.Gpu> nvidia = Gpus.assigned(context).stream()

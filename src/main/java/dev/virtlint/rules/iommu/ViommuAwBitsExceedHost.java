@@ -13,6 +13,7 @@ import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.FindingBuilder;
 import dev.virtlint.rules.Fix;
 import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.NotChecked;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
@@ -38,7 +39,13 @@ public final class ViommuAwBitsExceedHost implements Rule {
         }
         Optional<Integer> hostWidth = context.hostFacts().flatMap(HostFacts::iommuAddressWidth);
         if (hostWidth.isEmpty()) {
-            context.couldNotCheck(this, "the host IOMMU's address width (/sys/class/iommu)");
+            String fact = "the host IOMMU's address width (/sys/class/iommu)";
+            // Units listed without a readable width are a capture problem the host reader warns about, not a gap.
+            if (context.hostFacts().flatMap(HostFacts::iommuUnits).isEmpty()) {
+                context.couldNotCheck(this, fact, NotChecked.HOST_IOMMU_UNITS);
+            } else {
+                context.couldNotCheck(this, fact);
+            }
             return List.of();
         }
         int aw = awBits.value().get();
