@@ -23,7 +23,8 @@ import dev.virtlint.xml.SourceText;
 /**
  * Replaces a file's content without ever leaving it half written: the new bytes go to a temporary file in
  * the same directory, are synced to disk, take the original's permissions and owner, and are renamed over
- * it. A symlinked path is written through to its target; the link itself stays.
+ * it. A symlinked path is written through to its target; the link itself stays. The temporary files a killed
+ * run left in the directory are removed first ({@link StaleTemporaries}).
  */
 public final class AtomicFileWriter {
     private AtomicFileWriter() {
@@ -48,9 +49,10 @@ public final class AtomicFileWriter {
         if (Files.exists(target) && isReadOnly(target)) {
             throw new IOException("permission denied: the file is read-only");
         }
+        StaleTemporaries.sweep(directory);
         Path temporary;
         try {
-            temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".virt-lint.tmp");
+            temporary = Files.createTempFile(directory, StaleTemporaries.prefixFor(target), StaleTemporaries.SUFFIX);
         } catch (IOException e) {
             throw new IOException("cannot create a temporary file in " + directory + " to write " + target.getFileName()
                     + " through: " + reason(e), e);
