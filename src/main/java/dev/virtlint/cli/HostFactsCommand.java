@@ -12,6 +12,9 @@ import dev.virtlint.host.HostFactsReport;
 import dev.virtlint.host.HostRootReader;
 import dev.virtlint.host.HostSnapshot;
 import dev.virtlint.host.HostWarning;
+import dev.virtlint.host.LibvirtConnection;
+import dev.virtlint.host.LibvirtSnapshot;
+import dev.virtlint.host.RemoteCapture;
 import dev.virtlint.host.StackDetector;
 import dev.virtlint.host.DetectedStack;
 import picocli.CommandLine.Command;
@@ -26,7 +29,12 @@ import picocli.CommandLine.Spec;
                     + " descriptors and the QEMU/libvirt/OVMF versions. Files that are missing make a fact"
                     + " unknown; files that cannot be used are listed as warnings.",
             "With --snapshot, copy exactly those files into a directory instead, so the host can be captured"
-                    + " once and linted against later with --host-root."
+                    + " once and linted against later with --host-root.",
+            "With --connect and --snapshot, capture a host through libvirt instead (qemu+ssh://HOST/system), so a"
+                    + " fleet can be captured from one machine: CPU vendor and physical address bits, PCI devices"
+                    + " with their IOMMU groups, and the QEMU/libvirt versions. What libvirt does not report (BARs,"
+                    + " IOMMU width and reserved regions, battery, KVM parameters, firmware descriptors) stays"
+                    + " unknown, and --host-root says why."
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -34,8 +42,11 @@ import picocli.CommandLine.Spec;
             "  virt-lint host-facts --format json            the same, machine-readable",
             "  virt-lint host-facts --snapshot myhost/       capture this host into myhost/",
             "  virt-lint host-facts --host-root myhost/      what the capture says",
+            "  virt-lint host-facts --connect qemu+ssh://hv02/system --snapshot hosts/hv02/",
+            "                                                capture hv02 through libvirt",
             "",
-            "Exit status: 0 done (warnings included); 2 usage error, or the snapshot could not be written."
+            "Exit status: 0 done (warnings included); 2 usage error, the connection failed, or the snapshot could"
+                    + " not be written."
         })
 public final class HostFactsCommand implements Callable<Integer> {
     /** Output formats of this command. */
@@ -58,6 +69,11 @@ public final class HostFactsCommand implements Callable<Integer> {
                     + " plain files) and record the QEMU/libvirt/OVMF versions there. Runs unprivileged and"
                     + " writes nothing outside OUT_DIR.")
     private String snapshot;
+
+    @Option(names = "--connect", paramLabel = "URI",
+            description = "With --snapshot: capture the host of this libvirt connection (e.g. qemu+ssh://HOST/system)"
+                    + " instead of a host root; facts libvirt does not report are recorded as missing, and why.")
+    private String connect;
 
     @Option(names = "--force",
             description = "Write the snapshot into an OUT_DIR that is not empty (its other files are left alone).")
@@ -86,6 +102,18 @@ public final class HostFactsCommand implements Callable<Integer> {
             err.println("virt-lint host-facts: --force only applies to --snapshot");
             return ExitCodes.USAGE_OR_INPUT;
         }
+        if (connect != null) {
+            if (outDir == null) {
+                err.println("virt-lint host-facts: --connect captures a host; add --snapshot OUT_DIR, then read it"
+                        + " with --host-root OUT_DIR");
+                return ExitCodes.USAGE_OR_INPUT;
+            }
+            if (spec.commandLine().getParseResult().hasMatchedOption("--host-root")) {
+                err.println("virt-lint host-facts: --connect and --host-root are two sources; give one");
+                return ExitCodes.USAGE_OR_INPUT;
+            }
+            return remoteSnapshot(outDir, out, err);
+        }
         HostFacts facts = HostRootReader.read(root);
         DetectedStack stack = new StackDetector().detect(root, facts);
         if (outDir != null) {
@@ -95,6 +123,28 @@ public final class HostFactsCommand implements Callable<Integer> {
             case text -> HostFactsReport.text(out, hostRoot, facts, stack);
             case json -> HostFactsReport.json(out, hostRoot, facts, stack);
         }
+        return ExitCodes.CLEAN;
+    }
+
+    /** Everything is asked before anything is written, so a connection that fails leaves no half capture. */
+    private int remoteSnapshot(Path outDir, PrintWriter out, PrintWriter err) {
+        HostSnapshot.Result result;
+        try {
+            LibvirtSnapshot.Answers answers;
+            try (LibvirtConnection connection = LibvirtConnection.open(connect)) {
+                answers = LibvirtSnapshot.ask(connection, connect);
+            }
+            result = LibvirtSnapshot.write(answers, outDir, force);
+        } catch (LibvirtConnection.LibvirtConnectionException | HostSnapshot.SnapshotException e) {
+            err.println("virt-lint host-facts: " + e.getMessage());
+            return ExitCodes.USAGE_OR_INPUT;
+        }
+        for (HostWarning warning : result.warnings()) {
+            err.println("virt-lint host-facts: warning: " + warning + " (recorded as missing)");
+        }
+        out.println("Captured " + result.filesWritten() + " files from " + connect + " into " + result.outDir()
+                + "; what libvirt does not report is listed in " + RemoteCapture.FILE);
+        out.flush();
         return ExitCodes.CLEAN;
     }
 

@@ -93,6 +93,8 @@ class HelpExamplesTest {
         substitutions.put("hv01/", dir.resolve("hv01").toString());
         substitutions.put("myhost/", dir.resolve("myhost").toString());
         substitutions.put("qemu:///system", "test:///default");
+        substitutions.put("qemu+ssh://hv02/system", "test:///default");
+        substitutions.put("hosts/hv02/", dir.resolve("hv02").toString());
         return substitutions;
     }
 }
