@@ -109,7 +109,7 @@ public final class LibvirtSnapshot {
             missing.put(Fact.QEMU, failure("version").orElse("the connection's hypervisor is not QEMU"));
         }
         if (answers.libvirtVersion().isEmpty()) {
-            missing.put(Fact.LIBVIRT, failure("version --daemon").orElseThrow());
+            missing.put(Fact.LIBVIRT, failure("version --daemon").orElse("libvirt gave no version"));
         }
 
         SnapshotWriter out = SnapshotWriter.open(outDir, force);
@@ -171,7 +171,7 @@ public final class LibvirtSnapshot {
     /** Absent when libvirt could not list them or one device's XML cannot be read: half a list would mislead. */
     private Optional<List<NodePciDevice>> pciDevices() {
         if (answers.pciDevicesXml().isEmpty()) {
-            String reason = failure("nodedev-list --cap pci").orElseThrow();
+            String reason = failure("nodedev-list --cap pci").orElse("libvirt did not list the PCI devices");
             missing.put(Fact.PCI_DEVICES, reason);
             return Optional.empty();
         }
