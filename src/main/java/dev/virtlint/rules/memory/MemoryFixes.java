@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.virtlint.domain.Cpu;
 import dev.virtlint.domain.DomainDef;
+import dev.virtlint.domain.MaxPhysAddr;
 import dev.virtlint.domain.MemorySize;
 import dev.virtlint.domain.Sized;
 import dev.virtlint.platform.Accel;
@@ -14,6 +15,7 @@ import dev.virtlint.rules.Fix;
 import dev.virtlint.rules.qemu.QemuEdits;
 import dev.virtlint.xml.Edits;
 import dev.virtlint.xml.TextEdit;
+import dev.virtlint.xml.XmlAttribute;
 import dev.virtlint.xml.XmlElement;
 
 /** Fix strategies shared by the memory rules: give the vCPU more phys-bits, or lower maxMemory. */
@@ -26,13 +28,19 @@ final class MemoryFixes {
     }
 
     /**
-     * {@code <maxphysaddr mode='emulate' bits='N'/>}, replacing any existing one. Empty where phys-bits
-     * cannot be set that way: host-passthrough and maximum CPUs under KVM take the host's width, libvirt before
-     * 8.7 has no element, and libvirt refuses a width above the host CPU's for every domain type, TCG included
-     * (VL105). Safe only when host facts show the host has the bits.
+     * {@code <maxphysaddr mode='emulate' bits='N'/>}, replacing any existing one, or under KVM a higher limit on a
+     * {@code mode='passthrough'} one. Empty where phys-bits cannot be set that way: host-passthrough and maximum
+     * CPUs under KVM take the host's width, libvirt before 8.7 has no element, and libvirt refuses a width above
+     * the host CPU's for every domain type, TCG included (VL105). Safe only when host facts show the host has the
+     * bits.
      */
     static Optional<Fix> setPhysBits(DomainDef domain, Platform platform, int bits, String why) {
         Optional<Cpu> cpu = domain.cpu();
+        Optional<MaxPhysAddr> limitedPassthrough = cpu.flatMap(Cpu::maxPhysAddr)
+                .filter(maxPhysAddr -> maxPhysAddr.mode().equals("passthrough") && maxPhysAddr.limit().isPresent());
+        if (platform.accel() == Accel.KVM && limitedPassthrough.isPresent()) {
+            return raisePassthroughLimit(domain, platform, limitedPassthrough.get(), bits, why);
+        }
         if (platform.accel() == Accel.KVM && cpu.map(Cpu::isHostPassthrough).orElse(false)) {
             return Optional.empty();
         }
@@ -61,6 +69,27 @@ final class MemoryFixes {
                 : Fix.unsafe(description + " (libvirt refuses more bits than the host CPU has, and this run has no"
                         + " host facts: check that every host that runs it has at least " + bits
                         + " physical address bits)", List.of(edit)));
+    }
+
+    /**
+     * {@code <maxphysaddr mode='passthrough' limit='L'/>} under KVM gives the vCPU the host's width capped at L, so
+     * raising L to {@code bits} is the fix that keeps the author's choice of mode (and of a cap, for migration).
+     * Empty where the host has fewer bits: no limit gives more than the host has. Safe only when host facts show
+     * the host has the bits.
+     */
+    private static Optional<Fix> raisePassthroughLimit(DomainDef domain, Platform platform, MaxPhysAddr maxPhysAddr,
+                                                       int bits, String why) {
+        if (platform.hostPhysBits().map(host -> bits > host).orElse(false)) {
+            return Optional.empty();
+        }
+        XmlAttribute limit = maxPhysAddr.element().attribute("limit").orElseThrow();
+        List<TextEdit> edits = List.of(TextEdit.replace(limit.valueSpan(), String.valueOf(bits)));
+        String description = "raise the limit of <maxphysaddr mode='passthrough'> from " + maxPhysAddr.limit().get()
+                + " to " + bits + " " + why;
+        return Optional.of(platform.hostPhysBits().isPresent() ? Fix.safe(description, edits)
+                : Fix.unsafe(description + " (the vCPU gets no more bits than the host has, and this run has no host"
+                        + " facts: check that every host that runs it has at least " + bits
+                        + " physical address bits)", edits));
     }
 
     /**
