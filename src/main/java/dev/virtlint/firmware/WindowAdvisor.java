@@ -23,19 +23,23 @@ public final class WindowAdvisor {
     /**
      * The least change that places every BAR: an X-PciMmio64Mb value (a power of two from 1 GiB to 16 TiB) with the
      * current phys-bits, else more phys-bits (up to {@code maxPhysBits}) alone or with a knob. Empty when nothing up
-     * to that width works.
+     * to that width works. The current phys-bits are tried also when they exceed {@code maxPhysBits} (a vCPU
+     * wider than its host, which QEMU allows): a knob may still place the window below both widths, which is
+     * where the advice must put it, since the host cannot back guest addresses beyond its own width.
      */
     public static Optional<Advice> fit(OvmfPlan plan, int maxPhysBits) {
         FirmwareCpu cpu = plan.input().cpu();
-        for (int bits = cpu.physBits(); bits <= maxPhysBits; bits++) {
+        Predicate<OvmfPlan> fits = candidate -> placesEverything(candidate)
+                && !candidate.aperture().beyond(maxPhysBits);
+        for (int bits = cpu.physBits(); bits <= Math.max(cpu.physBits(), maxPhysBits); bits++) {
             FirmwareCpu widened = new FirmwareCpu(cpu.vendorId(), bits, cpu.gigabytePages(), cpu.la57(),
                     cpu.guestPhysBits());
             OvmfInput input = new OvmfInput(plan.input().release(), widened, plan.input().ramAbove4gEnd(),
                     plan.input().reservedMemoryEnd(), plan.input().e820Reservations(), plan.input().knob());
-            if (bits != cpu.physBits() && placesEverything(plan.withInput(input))) {
+            if (bits != cpu.physBits() && fits.test(plan.withInput(input))) {
                 return Optional.of(new Advice(OptionalLong.empty(), bits));
             }
-            OptionalLong knob = smallestKnob(plan.withInput(input));
+            OptionalLong knob = smallestKnob(plan.withInput(input), fits);
             if (knob.isPresent()) {
                 return Optional.of(new Advice(knob, bits));
             }
