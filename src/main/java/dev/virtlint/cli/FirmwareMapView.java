@@ -12,6 +12,7 @@ import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
+import dev.virtlint.firmware.DeclaredDevices;
 import dev.virtlint.firmware.OvmfModel;
 import dev.virtlint.firmware.OvmfPlan;
 import dev.virtlint.firmware.PciNode;
@@ -41,10 +42,10 @@ final class FirmwareMapView {
         }
         List<String> unsized = new ArrayList<>();
         for (Hostdev hostdev : domain.pciHostdevs()) {
-            PassthroughBars.whyUnknown(hostdev, facts).ifPresent(why -> unsized.add(
+            PassthroughBars.whyUnknown(hostdev, facts, DeclaredDevices.NONE).ifPresent(why -> unsized.add(
                     hostdev.source().map(s -> "hostdev " + s.bdf()).orElse("a hostdev") + ": " + why));
         }
-        OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(domain.pciHostdevs(), facts));
+        OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(domain.pciHostdevs(), facts, DeclaredDevices.NONE));
         return Optional.of(new View(sized, unsized.isEmpty() ? Optional.of(sized.place()) : Optional.empty(), unsized));
     }
 

@@ -1,6 +1,7 @@
 package dev.virtlint.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import dev.virtlint.config.ConfigException;
 import dev.virtlint.config.ConfigResolver;
 import dev.virtlint.config.Settings;
+import dev.virtlint.firmware.DeclaredDevices;
 import dev.virtlint.fix.FixApplier;
 import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.lint.Linter;
@@ -80,7 +82,7 @@ final class LintSetup {
         Settings settings = resolver.settingsFor(location);
         return settings.overriddenBy(new Settings(commandLine.select(), commandLine.ignore(), Map.of(),
                 commandLine.failOn().map(FailOn::name), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), commandLine.unsafeFixes()));
+                Optional.empty(), commandLine.unsafeFixes(), DeclaredDevices.NONE));
     }
 
     /** The profile for these settings, built on first use. Throws for a host root that cannot be read. */
@@ -89,12 +91,8 @@ final class LintSetup {
         if (existing != null) {
             return existing;
         }
-        LintEnvironment environment = targetFor(settings).environment(warn);
-        if (environment.hostFacts().isEmpty() && connectionCpu.isPresent()) {
-            environment = new LintEnvironment(environment.stack(), connectionCpu.get(), Optional.empty());
-        }
         List<Rule> rules = settings.ruleSelection().apply(RuleRegistry.all());
-        Linter linter = new Linter(new SafeXmlLoader(maxFileSize), rules, environment);
+        Linter linter = new Linter(new SafeXmlLoader(maxFileSize), rules, environments(settings));
         Profile profile = new Profile(linter, new FixApplier(linter, settings.unsafeFixes().orElse(false)),
                 FailOn.valueOf(settings.failOn().orElse(FailOn.error.name())).threshold(), rules);
         profiles.put(settings, profile);
@@ -102,10 +100,45 @@ final class LintSetup {
     }
 
     /**
+     * One environment, or one per host of the configuration's fleet ({@code hosts:} with more than one host, unless
+     * {@code --host-root} names the host on the command line).
+     */
+    private List<LintEnvironment> environments(Settings settings) throws TypeConversionException {
+        List<Path> fleet = settings.hostRoots().orElse(List.of());
+        if (fleet.size() <= 1 || parsed.hasMatchedOption("--host-root")) {
+            LintEnvironment environment = targetFor(settings, fleet.stream().findFirst()).environment(warn);
+            if (environment.hostFacts().isEmpty() && connectionCpu.isPresent()) {
+                environment = new LintEnvironment(environment.stack(), connectionCpu.get(), Optional.empty());
+            }
+            return List.of(environment.withDeclaredDevices(settings.devices()));
+        }
+        List<String> names = hostNames(fleet);
+        List<LintEnvironment> environments = new ArrayList<>();
+        for (int i = 0; i < fleet.size(); i++) {
+            String name = names.get(i);
+            environments.add(targetFor(settings, Optional.of(fleet.get(i)))
+                    .environment(message -> warn.accept(message.replaceFirst("^virt-lint: host facts:",
+                            "virt-lint: host facts of " + name + ":")))
+                    .named(name).withDeclaredDevices(settings.devices()));
+        }
+        return environments;
+    }
+
+    /** Each host by its directory's name ({@code hv02}), or by its last two path elements where names repeat. */
+    static List<String> hostNames(List<Path> roots) {
+        List<String> names = roots.stream().map(root -> root.getFileName().toString()).toList();
+        if (names.stream().distinct().count() == names.size()) {
+            return names;
+        }
+        return roots.stream().map(root -> root.getParent() == null || root.getParent().getFileName() == null
+                ? root.toString() : root.getParent().getFileName() + "/" + root.getFileName()).toList();
+    }
+
+    /**
      * The command's target options with the configuration's values filled in where the command line left them
      * out. The copy goes through picocli's model so that every target option is carried over, whichever exist.
      */
-    private TargetOptions targetFor(Settings settings) {
+    private TargetOptions targetFor(Settings settings, Optional<Path> hostRoot) {
         TargetOptions copy = new TargetOptions();
         CommandSpec copySpec = CommandSpec.forAnnotatedObject(copy);
         for (OptionSpec option : targetOptions.options()) {
@@ -114,7 +147,7 @@ final class LintSetup {
         fillIn(copySpec, "--qemu-version", settings.qemuVersion());
         fillIn(copySpec, "--libvirt-version", settings.libvirtVersion());
         fillIn(copySpec, "--ovmf-version", settings.ovmfVersion());
-        fillIn(copySpec, "--host-root", settings.hostRoot());
+        fillIn(copySpec, "--host-root", hostRoot);
         return copy;
     }
 

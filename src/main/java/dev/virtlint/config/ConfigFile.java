@@ -1,6 +1,7 @@
 package dev.virtlint.config;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,6 +33,11 @@ import org.snakeyaml.engine.v2.nodes.NodeTuple;
 import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
+import dev.virtlint.domain.InvalidValueException;
+import dev.virtlint.domain.MemorySize;
+import dev.virtlint.firmware.Bar;
+import dev.virtlint.firmware.DeclaredDevices;
+import dev.virtlint.host.NaturalOrder;
 import dev.virtlint.platform.Version;
 import dev.virtlint.rules.Severity;
 
@@ -44,7 +51,9 @@ import dev.virtlint.rules.Severity;
  * severity: {VL102: error}
  * fail-on: warning
  * qemu-version: "10.0"
- * host-root: hosts/hv01
+ * hosts: ["hosts/*"]
+ * devices:
+ *   "0000:41:00.0": {bars: {1: 32G, 3: 32M}}
  * unsafe-fixes: false
  * overrides:
  *   - files: "hv02/*.xml"
@@ -54,9 +63,13 @@ import dev.virtlint.rules.Severity;
 public record ConfigFile(Path file, Settings settings, List<ConfigFile.Override> overrides) {
     /** The keys a configuration or an override may have, in the order the docs list them. */
     public static final List<String> KEYS = List.of("select", "ignore", "severity", "fail-on", "qemu-version",
-            "libvirt-version", "ovmf-version", "host-root", "unsafe-fixes");
+            "libvirt-version", "ovmf-version", "host-root", "hosts", "devices", "unsafe-fixes");
     private static final Set<String> FAIL_ON = Set.of("error", "warning", "info", "never");
     private static final Pattern OVMF_RELEASE = Pattern.compile("\\d{4}\\.\\d{2}");
+    /** A host PCI address as sysfs and {@code lspci -D} print it, or as {@code lspci} does (domain 0000). */
+    private static final Pattern HOST_PCI_ADDRESS = Pattern.compile(
+            "(?:([0-9a-fA-F]{4}):)?([0-9a-fA-F]{2}):([0-1][0-9a-fA-F])\\.([0-7])");
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*([A-Za-z]*)");
     private static final long MAX_BYTES = 1024 * 1024;
 
     /** Settings for the files that match any of {@code globs}. */
@@ -212,10 +225,140 @@ public record ConfigFile(Path file, Settings settings, List<ConfigFile.Override>
         }
 
         Settings settings(Map<String, Node> keys) throws ConfigException {
+            if (keys.containsKey("host-root") && keys.containsKey("hosts")) {
+                throw error(keys.get("hosts"), "give 'host-root' (one host) or 'hosts' (a fleet), not both");
+            }
+            Optional<List<Path>> hostRoots = keys.containsKey("hosts") ? Optional.of(hosts(keys.get("hosts")))
+                    : optional(keys, "host-root", this::hostRoot).map(List::of);
             return new Settings(selectors(keys, "select"), selectors(keys, "ignore"), severities(keys),
                     optional(keys, "fail-on", this::failOn), optional(keys, "qemu-version", this::version),
                     optional(keys, "libvirt-version", this::version), optional(keys, "ovmf-version", this::ovmf),
-                    optional(keys, "host-root", this::hostRoot), optional(keys, "unsafe-fixes", this::bool));
+                    hostRoots, optional(keys, "unsafe-fixes", this::bool),
+                    keys.containsKey("devices") ? devices(keys.get("devices")) : DeclaredDevices.NONE);
+        }
+
+        /**
+         * Each entry a directory or a glob of directories relative to the configuration ({@code hosts/*}): the
+         * captured hosts, in natural order. A glob that matches no directory is an error, lest a typo check nothing.
+         */
+        private List<Path> hosts(Node node) throws ConfigException {
+            List<Path> roots = new ArrayList<>();
+            for (String entry : strings(node, "hosts")) {
+                List<Path> matched = new ArrayList<>();
+                if (entry.chars().noneMatch(c -> "*?[{".indexOf(c) >= 0)) {
+                    matched.add(directoryAt(node, "hosts", entry));
+                } else {
+                    matched.addAll(directoriesMatching(node, entry));
+                }
+                for (Path root : matched) {
+                    if (!roots.contains(root)) {
+                        roots.add(root);
+                    }
+                }
+            }
+            if (roots.isEmpty()) {
+                throw error(node, "'hosts' lists no host: give captured host directories, e.g. [\"hosts/*\"]");
+            }
+            return roots;
+        }
+
+        private List<Path> directoriesMatching(Node node, String glob) throws ConfigException {
+            PathMatcher matcher;
+            try {
+                matcher = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+            } catch (IllegalArgumentException e) {
+                throw error(node, "'" + glob + "' is not a glob: " + e.getMessage());
+            }
+            int depth = (int) glob.chars().filter(c -> c == '/').count() + 1;
+            List<Path> matched;
+            try (var walk = Files.walk(directory, depth)) {
+                matched = walk.filter(Files::isDirectory).filter(path -> !path.equals(directory))
+                        .filter(path -> matcher.matches(directory.relativize(path)))
+                        .sorted(Comparator.comparing(Path::toString, NaturalOrder.INSTANCE)).toList();
+            } catch (IOException | UncheckedIOException e) {
+                throw error(node, "cannot list the directories for '" + glob + "': " + e.getMessage());
+            }
+            if (matched.isEmpty()) {
+                throw error(node, "'hosts' entry '" + glob + "' matches no directory (relative paths are relative to"
+                        + " the configuration file, " + directory + ")");
+            }
+            return matched;
+        }
+
+        /** {@code "0000:41:00.0": {bars: {1: 32G, 3: 32M}}}, a BAR given by size alone being 64-bit prefetchable. */
+        private DeclaredDevices devices(Node node) throws ConfigException {
+            Map<String, List<Bar>> devices = new LinkedHashMap<>();
+            for (NodeTuple tuple : mapping(node, "'devices'").getValue()) {
+                String address = hostAddress(tuple.getKeyNode());
+                if (devices.containsKey(address)) {
+                    throw error(tuple.getKeyNode(), "device " + address + " is given twice");
+                }
+                Map<String, Node> keys = keys(mapping(tuple.getValueNode(), "device " + address), List.of("bars"));
+                if (!keys.containsKey("bars")) {
+                    throw error(tuple.getValueNode(), "device " + address + " needs 'bars': its memory BARs by index,"
+                            + " e.g. {1: 32G, 3: 32M}");
+                }
+                List<Bar> bars = new ArrayList<>();
+                for (NodeTuple bar : mapping(keys.get("bars"), "'bars'").getValue()) {
+                    bars.add(bar(bar, address));
+                }
+                devices.put(address, bars);
+            }
+            return new DeclaredDevices(devices);
+        }
+
+        private String hostAddress(Node node) throws ConfigException {
+            String value = scalar(node, "a device");
+            var matcher = HOST_PCI_ADDRESS.matcher(value.strip());
+            if (!matcher.matches()) {
+                throw error(node, "'" + value + "' is not a host PCI address such as 0000:41:00.0 (as lspci -D"
+                        + " prints it)");
+            }
+            return (matcher.group(1) == null ? "0000" : matcher.group(1)).toLowerCase(Locale.ROOT) + ":"
+                    + matcher.group(2).toLowerCase(Locale.ROOT) + ":" + matcher.group(3).toLowerCase(Locale.ROOT)
+                    + "." + matcher.group(4);
+        }
+
+        private Bar bar(NodeTuple tuple, String address) throws ConfigException {
+            String index = scalar(tuple.getKeyNode(), "a BAR index");
+            if (!index.matches("[0-5]")) {
+                throw error(tuple.getKeyNode(), "BAR index '" + index + "' of " + address + " must be 0 to 5");
+            }
+            Node value = tuple.getValueNode();
+            boolean is64Bit = true;
+            boolean prefetchable = true;
+            Node sizeNode = value;
+            if (value instanceof MappingNode attributes) {
+                Map<String, Node> keys = keys(attributes, List.of("size", "64-bit", "prefetchable"));
+                if (!keys.containsKey("size")) {
+                    throw error(value, "BAR " + index + " of " + address + " needs 'size'");
+                }
+                sizeNode = keys.get("size");
+                is64Bit = keys.containsKey("64-bit") ? bool(keys.get("64-bit"), "64-bit") : true;
+                prefetchable = keys.containsKey("prefetchable") ? bool(keys.get("prefetchable"), "prefetchable") : true;
+            }
+            long size = size(sizeNode, "BAR " + index + " of " + address);
+            return new Bar(Integer.parseInt(index), size, is64Bit, prefetchable);
+        }
+
+        private long size(Node node, String what) throws ConfigException {
+            String value = scalar(node, what);
+            var matcher = SIZE.matcher(value.strip());
+            long bytes;
+            try {
+                if (!matcher.matches()) {
+                    throw new InvalidValueException("not a number and unit");
+                }
+                bytes = MemorySize.parse(matcher.group(1), matcher.group(2), "B").bytes();
+            } catch (InvalidValueException e) {
+                throw error(node, what + ": '" + value + "' is not a size such as 32G or 256MiB (" + e.getMessage()
+                        + ")");
+            }
+            if (bytes == 0 || Long.bitCount(bytes) != 1) {
+                throw error(node, what + ": " + value + " is not a power of two, which every BAR size is (lspci -vv"
+                        + " shows them as [size=32G])");
+            }
+            return bytes;
         }
 
         private interface Conversion<T> {
@@ -291,21 +434,24 @@ public record ConfigFile(Path file, Settings settings, List<ConfigFile.Override>
         }
 
         private Path hostRoot(Node node, String key) throws ConfigException {
-            String value = scalar(node, key);
+            return directoryAt(node, key, scalar(node, key));
+        }
+
+        private Path directoryAt(Node node, String key, String value) throws ConfigException {
             Path path;
             try {
                 path = directory.resolve(value).normalize();
             } catch (InvalidPathException e) {
-                throw error(node, "'host-root' is not a path: " + e.getMessage());
+                throw error(node, "'" + key + "' entry is not a path: " + e.getMessage());
             }
             if (!Files.isDirectory(path)) {
-                throw error(node, "'host-root' " + value + " is not a directory (" + path + "; relative paths are"
+                throw error(node, "'" + key + "' " + value + " is not a directory (" + path + "; relative paths are"
                         + " relative to the configuration file)");
             }
             return path;
         }
 
-        private Boolean bool(Node node, String key) throws ConfigException {
+        private boolean bool(Node node, String key) throws ConfigException {
             String value = scalar(node, key);
             return switch (value) {
                 case "true" -> Boolean.TRUE;

@@ -3,8 +3,8 @@ package dev.virtlint.host;
 import java.util.Comparator;
 
 /** Orders {@code dmar2} before {@code dmar10} and group {@code 9} before {@code 10}, as a person reads them. */
-final class NaturalOrder implements Comparator<String> {
-    static final NaturalOrder INSTANCE = new NaturalOrder();
+public final class NaturalOrder implements Comparator<String> {
+    public static final NaturalOrder INSTANCE = new NaturalOrder();
 
     private NaturalOrder() {
     }

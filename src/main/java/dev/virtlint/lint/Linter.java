@@ -29,12 +29,21 @@ public final class Linter {
 
     private final SafeXmlLoader loader;
     private final List<Rule> rules;
-    private final LintEnvironment environment;
+    /** One environment, or one per host of a fleet, each named. */
+    private final List<LintEnvironment> environments;
 
     public Linter(SafeXmlLoader loader, List<Rule> rules, LintEnvironment environment) {
+        this(loader, rules, List.of(environment));
+    }
+
+    /** Checks every file on each host of {@code fleet} and says on which hosts a finding holds. */
+    public Linter(SafeXmlLoader loader, List<Rule> rules, List<LintEnvironment> fleet) {
+        if (fleet.isEmpty() || fleet.size() > 1 && fleet.stream().anyMatch(e -> e.hostName().isEmpty())) {
+            throw new IllegalArgumentException("a fleet's hosts need names");
+        }
         this.loader = loader;
         this.rules = List.copyOf(rules);
-        this.environment = environment;
+        this.environments = List.copyOf(fleet);
     }
 
     /** Default target stack, no host facts. */
@@ -91,38 +100,67 @@ public final class Linter {
     }
 
     /**
-     * Checks a domain on the run's host, or, where the run lacks host facts the domain's behaviour depends on, on
-     * every host of the {@link HostRange} with the verdicts merged by {@link ScenarioVerdicts}.
+     * Checks a domain on the run's host, or on each host of a fleet with the verdicts merged by {@link FleetVerdicts};
+     * and where the run lacks host facts the domain's behaviour depends on, on every host of the {@link HostRange}
+     * with the verdicts merged by {@link ScenarioVerdicts}.
      */
     public List<Finding> check(DomainDef domain) {
         NotChecked notChecked = new NotChecked();
-        Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
-        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
         List<Finding> findings;
-        List<Platform> platforms;
-        if (!unknown.any()) {
-            platforms = List.of(onRunsHost);
-            findings = checkOn(new LintContext(domain, onRunsHost, platforms, environment.hostFacts(), notChecked));
+        LintContext last;
+        if (environments.size() == 1) {
+            HostVerdicts verdicts = checkOn(domain, environments.get(0), notChecked);
+            findings = verdicts.findings();
+            last = verdicts.context();
         } else {
-            List<HostCpu> hosts = HostRange.hosts(unknown, environment.hostCpu());
-            platforms = hosts.stream().map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList();
-            List<ScenarioVerdicts.Run> runs = new ArrayList<>();
-            for (int i = 0; i < hosts.size(); i++) {
-                runs.add(new ScenarioVerdicts.Run(hosts.get(i), checkOn(new LintContext(domain, platforms.get(i),
-                        platforms, environment.hostFacts(), notChecked))));
+            List<FleetVerdicts.Run> runs = new ArrayList<>();
+            LintContext context = null;
+            for (LintEnvironment environment : environments) {
+                HostVerdicts verdicts = checkOn(domain, environment, notChecked);
+                runs.add(new FleetVerdicts.Run(environment.hostName().orElseThrow(), verdicts.findings()));
+                context = verdicts.context();
             }
-            findings = ScenarioVerdicts.combine(unknown, runs);
+            findings = FleetVerdicts.combine(runs);
+            last = context;
         }
-        LintContext context = new LintContext(domain, platforms.get(0), platforms, environment.hostFacts(), notChecked);
         for (Rule rule : rules) {
             if (rule.readsOtherRulesOutcome()) {
-                findings.addAll(rule.check(context));
+                findings.addAll(rule.check(last));
             }
         }
         findings = ElementPaths.locate(domain.document(),
                 Suppressions.apply(domain.document(), findings, rules, notChecked));
         findings.sort(BY_POSITION);
         return findings;
+    }
+
+    /** The findings on one host, and a context there for the rules that read the others' outcome. */
+    private record HostVerdicts(List<Finding> findings, LintContext context) {
+    }
+
+    private HostVerdicts checkOn(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
+        Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
+        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
+        if (!unknown.any()) {
+            LintContext context = context(domain, onRunsHost, List.of(onRunsHost), environment, notChecked);
+            return new HostVerdicts(checkOn(context), context);
+        }
+        List<HostCpu> hosts = HostRange.hosts(unknown, environment.hostCpu());
+        List<Platform> platforms = hosts.stream()
+                .map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList();
+        List<ScenarioVerdicts.Run> runs = new ArrayList<>();
+        for (int i = 0; i < hosts.size(); i++) {
+            runs.add(new ScenarioVerdicts.Run(hosts.get(i),
+                    checkOn(context(domain, platforms.get(i), platforms, environment, notChecked))));
+        }
+        return new HostVerdicts(ScenarioVerdicts.combine(unknown, runs),
+                context(domain, platforms.get(0), platforms, environment, notChecked));
+    }
+
+    private static LintContext context(DomainDef domain, Platform platform, List<Platform> hostRange,
+                                       LintEnvironment environment, NotChecked notChecked) {
+        return new LintContext(domain, platform, hostRange, environment.hostFacts(), environment.declaredDevices(),
+                notChecked);
     }
 
     private List<Finding> checkOn(LintContext context) {

@@ -132,7 +132,8 @@ final class ScenarioVerdicts {
         return Optional.of(Fix.unsafe(description, fix.edits()));
     }
 
-    private static boolean sameOutcome(Finding a, Finding b) {
+    /** Whether two findings say and offer the same. */
+    static boolean sameOutcome(Finding a, Finding b) {
         return a.severity() == b.severity() && a.message().equals(b.message()) && a.data().equals(b.data())
                 && Objects.equals(a.fix(), b.fix());
     }
@@ -141,7 +142,7 @@ final class ScenarioVerdicts {
         return hosts.get(hosts.size() - 1);
     }
 
-    private static String stripPeriod(String message) {
+    static String stripPeriod(String message) {
         return message.endsWith(".") ? message.substring(0, message.length() - 1) : message;
     }
 }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.virtlint.domain.DomainDef;
+import dev.virtlint.firmware.DeclaredDevices;
 import dev.virtlint.host.HostFacts;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.xml.SourceText;
@@ -18,9 +19,10 @@ import dev.virtlint.xml.XmlElement;
  *                  {@code platform} when the run's host decides, and every host of the linter's range where the
  *                  run lacks the host facts the domain depends on. A rule that states what the domain gets on
  *                  each kind of host (a firmware window's size) reads it; other rules read {@code platform}.
+ * @param declaredDevices BAR sizes the configuration declares for host devices, for where the host facts lack them
  */
 public record LintContext(DomainDef domain, Platform platform, List<Platform> hostRange, Optional<HostFacts> hostFacts,
-                          NotChecked notChecked) {
+                          DeclaredDevices declaredDevices, NotChecked notChecked) {
 
     public SourceText source() {
         return domain.document().source();

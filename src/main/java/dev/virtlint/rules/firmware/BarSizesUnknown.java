@@ -45,7 +45,7 @@ public final class BarSizesUnknown implements Rule {
         for (Hostdev hostdev : context.domain().pciHostdevs()) {
             // A device the host does not have is VL601's error; its BARs are not the question then.
             Optional<String> why = hostdev.source().isEmpty() || PassthroughBars.absentFromHost(hostdev, context.hostFacts())
-                    ? Optional.empty() : PassthroughBars.whyUnknown(hostdev, context.hostFacts());
+                    ? Optional.empty() : PassthroughBars.whyUnknown(hostdev, context.hostFacts(), context.declaredDevices());
             if (why.isPresent()) {
                 unsized.add(hostdev);
                 devices.add(hostdev.source().get().bdf());

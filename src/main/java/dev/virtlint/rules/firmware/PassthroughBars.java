@@ -9,50 +9,57 @@ import java.util.Optional;
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.PciAddress;
 import dev.virtlint.firmware.Bar;
+import dev.virtlint.firmware.DeclaredDevices;
 import dev.virtlint.host.HostFacts;
 import dev.virtlint.host.PciDevice;
 import dev.virtlint.host.PciResource;
 
 /**
- * The memory BARs of passed-through devices, as the host's sysfs shows them (host-facts.md §7): what OVMF will have to
- * place once the guest sees the device.
+ * The memory BARs of passed-through devices, as the host's sysfs shows them (host-facts.md §7) or, without it, as the
+ * configuration declares them: what OVMF will have to place once the guest sees the device.
  */
 public final class PassthroughBars {
     private PassthroughBars() {
     }
 
     /** By host address ({@code 0000:41:00.0}); devices whose BARs are unknown are missing. */
-    public static Map<String, List<Bar>> of(List<Hostdev> hostdevs, Optional<HostFacts> facts) {
+    public static Map<String, List<Bar>> of(List<Hostdev> hostdevs, Optional<HostFacts> facts,
+                                            DeclaredDevices declared) {
         Map<String, List<Bar>> bars = new HashMap<>();
         for (Hostdev hostdev : hostdevs) {
-            if (hostdev.source().isEmpty()) {
+            if (hostdev.source().isEmpty() || absentFromHost(hostdev, facts)) {
                 continue;
             }
-            barsOf(hostdev.source().get(), facts).ifPresent(list -> bars.put(hostdev.source().get().bdf(), list));
+            PciAddress source = hostdev.source().get();
+            barsOf(source, facts).or(() -> declared.bars(source)).ifPresent(list -> bars.put(source.bdf(), list));
         }
         return bars;
     }
 
-    /** Why the BARs of {@code hostdev} are unknown, or empty when they are known. */
-    public static Optional<String> whyUnknown(Hostdev hostdev, Optional<HostFacts> facts) {
+    /**
+     * Why the BARs of {@code hostdev} are unknown, or empty when they are known: from the host's sysfs, else from the
+     * configuration's {@code devices:}.
+     */
+    public static Optional<String> whyUnknown(Hostdev hostdev, Optional<HostFacts> facts, DeclaredDevices declared) {
         if (hostdev.source().isEmpty()) {
             return Optional.of("the hostdev names no host address");
         }
-        String bdf = hostdev.source().get().bdf();
+        PciAddress source = hostdev.source().get();
+        String bdf = source.bdf();
+        if (absentFromHost(hostdev, facts)) {
+            return Optional.of("the host has no PCI device " + bdf);
+        }
+        if (barsOf(source, facts).isPresent() || declared.bars(source).isPresent()) {
+            return Optional.empty();
+        }
         if (facts.isEmpty()) {
-            return Optional.of("this run has no host facts (give --host-root)");
+            return Optional.of("this run has no host facts (give --host-root, or declare the device's BARs under"
+                    + " 'devices:' in .virt-lint.yaml)");
         }
         if (facts.get().pciDevices().isEmpty()) {
             return Optional.of("the host facts have no PCI devices");
         }
-        Optional<PciDevice> device = facts.get().pciDevice(hostdev.source().get());
-        if (device.isEmpty()) {
-            return Optional.of("the host has no PCI device " + bdf);
-        }
-        if (device.get().bars().isEmpty()) {
-            return Optional.of("the host's resource file for " + bdf + " could not be read");
-        }
-        return Optional.empty();
+        return Optional.of("the host's resource file for " + bdf + " could not be read");
     }
 
     /** Whether the host facts list the host's PCI devices and {@code hostdev}'s source is not among them. */
