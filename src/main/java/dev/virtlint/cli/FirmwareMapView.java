@@ -12,12 +12,11 @@ import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
-import dev.virtlint.firmware.DeclaredDevices;
 import dev.virtlint.firmware.OvmfModel;
 import dev.virtlint.firmware.OvmfPlan;
 import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
-import dev.virtlint.host.HostFacts;
+import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.report.svg.AddressMapSvg;
 import dev.virtlint.rules.Hex;
@@ -31,27 +30,32 @@ final class FirmwareMapView {
     private FirmwareMapView() {
     }
 
-    /** What OVMF does with the guest, once BAR sizes from host facts are filled in; empty when they are not known. */
+    /**
+     * What OVMF does with the guest, once BAR sizes from host facts or declared devices are filled in; empty when they
+     * are not known.
+     */
     private record View(OvmfPlan plan, Optional<Placement> placement, List<String> unsized) {
     }
 
-    private static Optional<View> view(DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+    private static Optional<View> view(DomainDef domain, Platform platform, LintEnvironment environment) {
         Optional<OvmfPlan> plan = platform.firmware().value();
         if (plan.isEmpty()) {
             return Optional.empty();
         }
         List<String> unsized = new ArrayList<>();
         for (Hostdev hostdev : domain.pciHostdevs()) {
-            PassthroughBars.whyUnknown(hostdev, facts, DeclaredDevices.NONE).ifPresent(why -> unsized.add(
+            PassthroughBars.whyUnknown(hostdev, environment.hostFacts(),
+                    environment.declaredDevices()).ifPresent(why -> unsized.add(
                     hostdev.source().map(s -> "hostdev " + s.bdf()).orElse("a hostdev") + ": " + why));
         }
-        OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(domain.pciHostdevs(), facts, DeclaredDevices.NONE));
+        OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(domain.pciHostdevs(),
+                environment.hostFacts(), environment.declaredDevices()));
         return Optional.of(new View(sized, unsized.isEmpty() ? Optional.of(sized.place()) : Optional.empty(), unsized));
     }
 
-    static void text(PrintWriter out, DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+    static void text(PrintWriter out, DomainDef domain, Platform platform, LintEnvironment environment) {
         out.println();
-        Optional<View> view = view(domain, platform, facts);
+        Optional<View> view = view(domain, platform, environment);
         if (view.isEmpty()) {
             out.println("firmware         not predicted: " + platform.firmware().source());
             return;
@@ -105,9 +109,9 @@ final class FirmwareMapView {
      * The firmware window and each placed 64-bit BAR as picture bands; a window past the vCPU's reach or in
      * AMD's HyperTransport hole, and a placement that leaves BARs out, are problems.
      */
-    static AddressMapSvg.Picture picture(DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+    static AddressMapSvg.Picture picture(DomainDef domain, Platform platform, LintEnvironment environment) {
         AddressMapSvg.Picture picture = AddressMapSvg.of(platform);
-        Optional<View> view = view(domain, platform, facts);
+        Optional<View> view = view(domain, platform, environment);
         if (view.isEmpty() || view.get().plan().aperture().size() == 0) {
             return picture;
         }
@@ -136,9 +140,9 @@ final class FirmwareMapView {
                 picture.limitLabel(), picture.limitExceeded(), problems, picture.notes());
     }
 
-    static Map<String, Object> json(DomainDef domain, Platform platform, Optional<HostFacts> facts) {
+    static Map<String, Object> json(DomainDef domain, Platform platform, LintEnvironment environment) {
         Map<String, Object> json = new LinkedHashMap<>();
-        Optional<View> view = view(domain, platform, facts);
+        Optional<View> view = view(domain, platform, environment);
         if (view.isEmpty()) {
             json.put("predicted", false);
             json.put("reason", platform.firmware().source());

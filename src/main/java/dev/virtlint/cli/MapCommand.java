@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -17,13 +18,19 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.virtlint.domain.DomainBuilder;
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.MemorySize;
+import dev.virtlint.host.CpuVendor;
+import dev.virtlint.config.ConfigException;
+import dev.virtlint.libvirt.CpuModels;
+import dev.virtlint.lint.HostRange;
 import dev.virtlint.platform.AddressMap;
+import dev.virtlint.platform.HostCpu;
 import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.platform.MachineType;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
 import dev.virtlint.platform.Region;
 import dev.virtlint.rules.Hex;
+import dev.virtlint.rules.firmware.WindowCapacity;
 import dev.virtlint.xml.SafeXmlLoader;
 import dev.virtlint.xml.XmlLoadException;
 import picocli.CommandLine.Command;
@@ -34,15 +41,24 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 @Command(name = "map", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Print the guest physical address map QEMU will build for a domain: RAM below and above"
+        description = {"Print the guest physical address map QEMU will build for a domain: RAM below and above"
                 + " 4 GiB, the memory-hotplug region, the 64-bit PCI hole, AMD's HyperTransport hole, the highest"
                 + " address and whether QEMU will start; then OVMF's 64-bit PCI window and where it puts each"
-                + " 64-bit BAR.",
+                + " 64-bit BAR (their sizes from --host-root, else from the 'devices:' of the .virt-lint.yaml that"
+                + " governs FILE).",
+            "Where the map depends on a host the run does not know (under KVM the vCPU takes the host's vendor;"
+                + " host-passthrough its address bits), it is printed for an AMD host with " + MapCommand.TYPICAL_AMD_BITS
+                + " physical address bits and an Intel host with " + MapCommand.TYPICAL_INTEL_BITS + " (the widths most such"
+                + " hosts have), with the window OVMF gives on every host the domain could run on."},
         footerHeading = "%nExamples:%n",
         footer = {"  virt-lint map win11.xml", "  virt-lint map --accel tcg --format json win11.xml",
             "  virt-lint map --format svg -o map.svg win11.xml", "  virt-lint map --format html -o map.html win11.xml",
-            "  virt-lint map --qemu-version 8.2 epyc-guest.xml"})
+            "  virt-lint map --qemu-version 8.2 epyc-guest.xml",
+            "  virt-lint map --host-vendor intel --host-phys-bits 39 win11.xml"})
 final class MapCommand implements Callable<Integer> {
+    static final int TYPICAL_AMD_BITS = 48;
+    static final int TYPICAL_INTEL_BITS = 39;
+
     @Spec
     private CommandSpec spec;
 
@@ -84,9 +100,13 @@ final class MapCommand implements Callable<Integer> {
             err.println("virt-lint: " + e.getMessage());
             return ExitCodes.USAGE_OR_INPUT;
         }
-        Platform platform = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
-        if (platform.addressMap().isEmpty()) {
-            err.println(file + ": cannot predict the address map: " + whyUnknown(platform));
+        Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
+        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
+        List<Platform> shown = unknown.any() ? sampleHosts(unknown, environment.hostCpu()).stream()
+                .map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList() : List.of(onRunsHost);
+        Optional<Platform> unpredictable = shown.stream().filter(p -> p.addressMap().isEmpty()).findFirst();
+        if (unpredictable.isPresent()) {
+            err.println(file + ": cannot predict the address map: " + whyUnknown(unpredictable.get()));
             return ExitCodes.USAGE_OR_INPUT;
         }
         if (format == null) {
@@ -102,20 +122,88 @@ final class MapCommand implements Callable<Integer> {
             err.println("virt-lint map: -o writes svg and html maps; redirect text and json output instead");
             return ExitCodes.USAGE_OR_INPUT;
         }
-        if (format == MapFormat.svg || format == MapFormat.html) {
-            return MapPictureOutput.write(FirmwareMapView.picture(domain, platform, environment.hostFacts()), format,
-                    output, out, err);
+        LintEnvironment withDevices;
+        try {
+            withDevices = environment.withDeclaredDevices(LintSetup.resolver(null, false).settingsFor(file).devices());
+        } catch (ConfigException e) {
+            err.println(e.oneLine());
+            return ExitCodes.USAGE_OR_INPUT;
         }
+        if (format == MapFormat.svg || format == MapFormat.html) {
+            if (shown.size() > 1) {
+                err.println("virt-lint map: the host is not known; the picture shows " + hostPhrase(shown.get(0))
+                        + " (give --host-root, or --host-vendor and --host-phys-bits, for another)");
+            }
+            return MapPictureOutput.write(FirmwareMapView.picture(domain, shown.get(0), withDevices), format, output, out,
+                    err);
+        }
+        WindowCapacity capacity = WindowCapacity.of(unknown.any() ? HostRange.hosts(unknown, environment.hostCpu())
+                .stream().map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList()
+                : List.of(onRunsHost));
         if (format == MapFormat.json) {
-            Map<String, Object> json = json(platform);
-            json.put("firmware", FirmwareMapView.json(domain, platform, environment.hostFacts()));
-            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json));
+            List<Map<String, Object>> maps = new ArrayList<>();
+            for (Platform platform : shown) {
+                Map<String, Object> json = json(platform);
+                json.put("firmware", FirmwareMapView.json(domain, platform, withDevices));
+                maps.add(json);
+            }
+            Object document = maps.get(0);
+            if (shown.size() > 1) {
+                Map<String, Object> range = new LinkedHashMap<>();
+                range.put("hostKnown", false);
+                range.put("windowBytes", capacity.data());
+                range.put("hosts", maps);
+                document = range;
+            }
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(document));
         } else {
-            text(out, platform);
-            FirmwareMapView.text(out, domain, platform, environment.hostFacts());
+            if (shown.size() > 1) {
+                out.println("host             not known: the maps below are on " + shown.stream()
+                        .map(MapCommand::hostPhrase).reduce((a, b) -> a + " and on " + b).orElseThrow()
+                        + " (give --host-root, or --host-vendor and --host-phys-bits)");
+                if (!capacity.isEmpty()) {
+                    out.println("ovmf-mmio64      on every host the domain could run on: " + capacity.text());
+                }
+            }
+            for (Platform platform : shown) {
+                if (shown.size() > 1) {
+                    out.println();
+                    out.println("=== on " + hostPhrase(platform) + " ===");
+                }
+                text(out, platform);
+                FirmwareMapView.text(out, domain, platform, withDevices);
+            }
         }
         out.flush();
         return ExitCodes.CLEAN;
+    }
+
+    /**
+     * The hosts the map is drawn on where the run does not know the host: one per vendor the range has, at the width
+     * most such hosts that pass GPUs through have (AMD Zen: 48 bits; Intel client CPUs: 39, the narrowest and so the
+     * smallest window), unless the domain's memory needs wider.
+     */
+    static List<HostCpu> sampleHosts(HostRange.Dimensions unknown, HostCpu known) {
+        List<HostCpu> samples = new ArrayList<>();
+        for (HostCpu host : HostRange.hosts(unknown, known)) {
+            boolean seen = samples.stream().anyMatch(s -> s.vendorId().equals(host.vendorId()));
+            if (seen) {
+                continue;
+            }
+            int typical = host.vendorId().map(CpuModels.AMD::equals).orElse(false) ? TYPICAL_AMD_BITS
+                    : TYPICAL_INTEL_BITS;
+            samples.add(unknown.physBits() ? new HostCpu(host.vendorId(),
+                    OptionalInt.of(Math.max(typical, unknown.narrowest()))) : host);
+        }
+        return samples;
+    }
+
+    /** "an AMD host with 48 physical address bits" */
+    private static String hostPhrase(Platform platform) {
+        HostCpu host = platform.host();
+        String vendor = host.vendorId().map(id -> CpuVendor.fromVendorId(id).hostPhrase()).orElse("a host");
+        return vendor + (host.physBits().isPresent() ? " with " + host.physBits().getAsInt()
+                + " physical address bits" : "");
     }
 
     static String whyUnknown(Platform platform) {

@@ -3,6 +3,7 @@ package dev.virtlint.cli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,8 +13,11 @@ import dev.virtlint.host.HostFacts;
 import dev.virtlint.host.HostRootReader;
 import dev.virtlint.host.HostWarning;
 import dev.virtlint.host.StackDetector;
+import dev.virtlint.libvirt.CpuModels;
+import dev.virtlint.lint.HostRange;
 import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.platform.Accel;
+import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.TargetStack;
 import dev.virtlint.platform.VendorBuild;
 import dev.virtlint.platform.Version;
@@ -32,6 +36,29 @@ final class TargetOptions {
             description = "Host facts from DIR, laid out like / (use / for this machine, or a capture made with"
                     + " 'virt-lint host-facts --snapshot'). Also detects the QEMU, libvirt and OVMF versions there.")
     Path hostRoot;
+
+    /** The CPU vendors a host given by hand may have. */
+    enum HostVendor {
+        amd(CpuModels.AMD), intel(CpuModels.INTEL);
+
+        final String vendorId;
+
+        HostVendor(String vendorId) {
+            this.vendorId = vendorId;
+        }
+    }
+
+    @Option(names = "--host-vendor", paramLabel = "VENDOR",
+            description = "The host's CPU vendor, ${COMPLETION-CANDIDATES}, for a host you have not captured (wins over"
+                    + " --host-root's). Without it and without host facts, checks that depend on it run on both.")
+    HostVendor hostVendor;
+
+    @Option(names = "--host-phys-bits", paramLabel = "N",
+            description = "The host CPU's physical address bits, " + HostRange.MIN_PHYS_BITS + " to "
+                    + HostRange.MAX_PHYS_BITS + " (lscpu: 'Address sizes'), for a host you have not captured (wins over"
+                    + " --host-root's). Without it and without host facts, checks that depend on it run on every"
+                    + " width.")
+    Integer hostPhysBits;
 
     @Option(names = "--qemu-version", paramLabel = "X.Y", converter = VersionConverter.class,
             description = "QEMU version that will run the domain (default: detected from --host-root, else "
@@ -88,7 +115,19 @@ final class TargetOptions {
                 .orElse(TargetStack.DEFAULT_OVMF);
         TargetStack stack = new TargetStack(qemu, Optional.ofNullable(qemuBuild), libvirt, ovmf,
                 Optional.ofNullable(accel));
-        return LintEnvironment.of(stack, facts);
+        LintEnvironment environment = LintEnvironment.of(stack, facts);
+        if (hostVendor == null && hostPhysBits == null) {
+            return environment;
+        }
+        if (hostPhysBits != null
+                && (hostPhysBits < HostRange.MIN_PHYS_BITS || hostPhysBits > HostRange.MAX_PHYS_BITS)) {
+            throw new TypeConversionException("--host-phys-bits " + hostPhysBits + " is not a width x86-64 CPUs have ("
+                    + HostRange.MIN_PHYS_BITS + " to " + HostRange.MAX_PHYS_BITS + ")");
+        }
+        HostCpu known = environment.hostCpu();
+        HostCpu host = new HostCpu(hostVendor == null ? known.vendorId() : Optional.of(hostVendor.vendorId),
+                hostPhysBits == null ? known.physBits() : OptionalInt.of(hostPhysBits));
+        return new LintEnvironment(stack, host, facts);
     }
 
     private static Optional<Version> leadingVersion(String text) {

@@ -87,13 +87,30 @@ final class HostCondition {
 
     /** The host facts this condition turns on: "the host's CPU vendor", "… physical address bits", or both. */
     String settledBy() {
+        return facts(settling());
+    }
+
+    /** The command-line options that give those facts: "--host-vendor and --host-phys-bits". */
+    String options() {
+        HostRange.Dimensions settling = settling();
+        List<String> options = new ArrayList<>();
+        if (settling.vendor()) {
+            options.add("--host-vendor");
+        }
+        if (settling.physBits()) {
+            options.add("--host-phys-bits");
+        }
+        return String.join(" and ", options);
+    }
+
+    private HostRange.Dimensions settling() {
         Map<Set<Integer>, List<Optional<String>>> groups = vendorsByWidths();
         boolean vendorMatters = dimensions.vendor() && (groups.size() > 1
                 || groups.values().iterator().next().size() < HostRange.VENDORS.size());
         boolean widthMatters = dimensions.physBits() && groups.keySet().stream()
                 .anyMatch(widths -> widths.size() < HostRange.MAX_PHYS_BITS - dimensions.narrowest() + 1);
-        return facts(new HostRange.Dimensions(vendorMatters, widthMatters || !vendorMatters && dimensions.physBits(),
-                dimensions.narrowest()));
+        return new HostRange.Dimensions(vendorMatters, widthMatters || !vendorMatters && dimensions.physBits(),
+                dimensions.narrowest());
     }
 
     /** "the host's CPU vendor and physical address bits", for saying which facts would settle a verdict. */

@@ -94,7 +94,8 @@ final class ScenarioVerdicts {
         boolean fixable = onHosts.values().stream().anyMatch(f -> f.fix().isPresent());
         String message = String.join(". ", parts) + (everyHost ? "" : ". This run has no host facts to tell whether"
                 + " the host is one of them (" + failing.settledBy() + "): give --host-root DIR, a host captured"
-                + " with 'virt-lint host-facts --snapshot'" + (fixable ? ", for the verdict and a fix for that host" : ""));
+                + " with 'virt-lint host-facts --snapshot', or " + failing.options()
+                + (fixable ? ", for the verdict and a fix for that host" : ""));
         boolean legacyHostsOnly = onHosts.keySet().stream()
                 .allMatch(host -> host.physBits().isPresent() && host.physBits().getAsInt() < HostRange.COMMON_NARROWEST);
         Severity severity = everyHost || representative.severity() == Severity.INFO ? representative.severity()

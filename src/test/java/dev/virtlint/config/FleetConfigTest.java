@@ -129,6 +129,22 @@ class FleetConfigTest {
     }
 
     @Test
+    void aHostGivenByHandSettlesTheRange() throws IOException {
+        Path vm = write("vms/wide.xml", WIDE);
+        List<JsonNode> range = findings(CliRun.run("--format", "json", vm.toString()), "VL101");
+        assertEquals(1, range.size());
+        assertEquals("warning", range.get(0).get("severity").asText(), "fails on narrow hosts only");
+        assertTrue(range.get(0).get("message").asText().contains("or --host-vendor and --host-phys-bits"), range.get(0).toString());
+
+        List<JsonNode> narrow = findings(CliRun.run("--format", "json", "--host-vendor", "intel", "--host-phys-bits",
+                "39", vm.toString()), "VL101");
+        assertEquals(1, narrow.size());
+        assertEquals("error", narrow.get(0).get("severity").asText());
+        assertTrue(findings(CliRun.run("--format", "json", "--host-vendor", "intel", "--host-phys-bits", "46",
+                vm.toString()), "VL101").isEmpty());
+    }
+
+    @Test
     void mistakesInHostsAndDevicesAreOneLineWithAPosition() throws IOException {
         Path vm = write("vm.xml", WIDE);
         Path config = repo.resolve(".virt-lint.yaml");

@@ -25,10 +25,12 @@ record FirmwarePrediction(OvmfPlan plan, Placement placement) {
             return Optional.empty();
         }
         List<Hostdev> hostdevs = context.domain().pciHostdevs();
-        if (hostdevs.stream().anyMatch(h -> PassthroughBars.whyUnknown(h, context.hostFacts(), context.declaredDevices()).isPresent())) {
+        if (hostdevs.stream().anyMatch(h -> PassthroughBars.whyUnknown(h, context.hostFacts(),
+                context.declaredDevices()).isPresent())) {
             return Optional.empty();
         }
-        OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(hostdevs, context.hostFacts(), context.declaredDevices()));
+        OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(hostdevs, context.hostFacts(),
+                context.declaredDevices()));
         return Optional.of(new FirmwarePrediction(sized, sized.place()));
     }
 
