@@ -2,6 +2,7 @@ package dev.virtlint.report.svg;
 
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,17 +26,34 @@ import dev.virtlint.platform.StartError;
 public final class AddressMapSvg {
     private static final BigInteger FOUR_GIB = BigInteger.ONE.shiftLeft(32);
     private static final BigInteger MASK_64 = BigInteger.ONE.shiftLeft(64).subtract(BigInteger.ONE);
-    private static final int WIDTH = 1100;
+    /** The narrowest picture; it grows when its texts need more room. */
+    private static final int MIN_WIDTH = 1100;
+    private static final int MARGIN = 20;
     private static final int TOP = 80;
     private static final int AXIS_X = 170;
     private static final int BAND_X = 180;
     private static final int LANE_WIDTH = 150;
     private static final int GAP_HEIGHT = 30;
     private static final int NOTE_LINE = 18;
-    /** Characters of a note line: 12 px DejaVu Sans averages under 7 px a character, and the picture is 1100 px wide. */
-    private static final int NOTE_CHARACTERS = 150;
-    /** Label heights in the column beside the bands: a band's name and detail lines, or one line of text. */
-    private static final int TWO_LINES = 30;
+    /**
+     * Widths are estimated, not measured (there is no font here): 0.75 em a character for the proportional fonts
+     * and 0.62 em for the monospaced one bound what DejaVu Sans and its fallbacks draw for addresses, sizes and
+     * words, which a test checks against Chromium's layout. Pictures are sized and text wrapped by these bounds.
+     */
+    static final double PROPORTIONAL_EM = 0.75;
+    static final double MONOSPACED_EM = 0.62;
+    /** Font sizes in px of the text classes, as map.svg's style sets them. */
+    private static final int TITLE_PX = 16;
+    private static final int NAME_PX = 12;
+    private static final int DETAIL_PX = 11;
+    private static final int NOTE_PX = 12;
+    /** Characters of a note line under the map: what fits the narrowest picture. */
+    private static final int NOTE_CHARACTERS = (int) ((MIN_WIDTH - 2 * MARGIN) / (PROPORTIONAL_EM * NOTE_PX));
+    /** Characters of a band's detail line beside the map: longer notes wrap onto more lines. */
+    private static final int DETAIL_CHARACTERS = 64;
+    /** Label heights in the column beside the bands: a band's name, then each detail line; one line of text. */
+    private static final int NAME_LINE = 16;
+    private static final int DETAIL_LINE = 14;
     private static final int ONE_LINE = 16;
 
     private static final Template DOCUMENT = Template.load("map.svg");
@@ -45,6 +63,7 @@ public final class AddressMapSvg {
     private static final Template LIMIT = Template.load("limit.svg");
     private static final Template NOTE = Template.load("note.svg");
     private static final Template LEADER = Template.load("leader.svg");
+    private static final Template DETAIL = Template.load("detail.svg");
     private static final Template PAGE = Template.load("map.html");
     private static final Template ROW = Template.load("row.html");
 
@@ -190,11 +209,16 @@ public final class AddressMapSvg {
             gapLabels.add(labels.add(mapBottom - (stretch.bottom() + stretch.top()) / 2, ONE_LINE));
         }
         List<Integer> bandLabels = new ArrayList<>();
-        for (Band band : picture.bands()) {
-            int middle = mapBottom - (yOf(stretches, band.first()) + yOf(stretches, band.end())) / 2;
-            bandLabels.add(labels.add(middle, TWO_LINES));
+        List<List<String>> details = new ArrayList<>();
+        for (int i = 0; i < picture.bands().size(); i++) {
+            Band band = picture.bands().get(i);
+            List<String> lines = wrap("0x" + Long.toHexString(band.start()) + "–0x" + Long.toHexString(band.endInclusive())
+                    + " — " + band.note(), DETAIL_CHARACTERS);
+            details.add(lines);
+            bandLabels.add(labels.add(besideBand(i, picture.bands(), laneOf, stretches, mapBottom),
+                    NAME_LINE + DETAIL_LINE * lines.size()));
         }
-        labels.place();
+        labels.place(TOP - ONE_LINE);
 
         StringBuilder gaps = new StringBuilder();
         for (int i = 0; i < unused.size(); i++) {
@@ -204,12 +228,12 @@ public final class AddressMapSvg {
                     "label", gapLabel(unused.get(i), limitEnd))));
         }
         StringBuilder bands = new StringBuilder();
-        StringBuilder leaders = new StringBuilder();
         for (int i = 0; i < picture.bands().size(); i++) {
             Band band = picture.bands().get(i);
             int bottom = mapBottom - yOf(stretches, band.first());
             int top = mapBottom - yOf(stretches, band.end());
             int label = labels.placed(bandLabels.get(i));
+            int labelTop = label - labels.height(bandLabels.get(i)) / 2;
             int x = BAND_X + laneOf.get(i) * LANE_WIDTH;
             Map<String, Object> values = new LinkedHashMap<>();
             values.put("name", band.name());
@@ -219,46 +243,50 @@ public final class AddressMapSvg {
             values.put("width", LANE_WIDTH - 10);
             values.put("height", Math.max(1, bottom - top));
             values.put("labelX", labelX);
-            values.put("nameY", label - 2);
-            values.put("detailY", label + 12);
+            values.put("nameY", labelTop + 12);
             values.put("problemText", band.problem() ? " problem-text" : "");
             values.put("size", MemorySize.format(band.size()));
-            values.put("range", "0x" + Long.toHexString(band.start()) + "–0x" + Long.toHexString(band.endInclusive()));
-            values.put("note", band.note());
-            bands.append(BAND.render(values));
-            if (labels.moved(bandLabels.get(i))) {
-                leaders.append(LEADER.render(Map.of("x1", x + LANE_WIDTH - 10, "y1", labels.wanted(bandLabels.get(i)),
-                        "x2", labelX - 4, "y2", label - 6)));
+            StringBuilder detailLines = new StringBuilder();
+            for (int line = 0; line < details.get(i).size(); line++) {
+                detailLines.append(DETAIL.render(Map.of("x", labelX, "y", labelTop + 12 + DETAIL_LINE * (line + 1),
+                        "text", details.get(i).get(line))));
             }
+            values.put("details", detailLines);
+            // A label level with its band's right edge needs no line; one that moved, or that labels a band with
+            // others between it and the label column, points at its band.
+            boolean besideItsBand = !labels.moved(bandLabels.get(i)) && laneOf.get(i) == lanes - 1;
+            values.put("leader", besideItsBand ? "" : LEADER.render(Map.of("x1", x + LANE_WIDTH - 10,
+                    "y1", labels.wanted(bandLabels.get(i)), "x2", labelX - 4, "y2", labelTop + 8)));
+            bands.append(BAND.render(values));
         }
+        int width = width(picture, labelX, details, unused.stream().map(stretch -> gapLabel(stretch, limitEnd)).toList());
         String limit = limitY.map(y -> LIMIT.render(Map.of("class", picture.limitExceeded() ? "limit" : "limit-ok",
-                "x1", BAND_X, "x2", WIDTH - 20, "y", y, "textX", labelX, "textY", labels.placed(limitLabel.get()) + 4,
+                "x1", BAND_X, "x2", width - MARGIN, "y", y, "textX", labelX, "textY", labels.placed(limitLabel.get()) + 4,
                 "textClass", picture.limitExceeded() ? "detail problem-text" : "detail",
                 "label", picture.limitLabel()))).orElse("");
         StringBuilder notes = new StringBuilder();
         int y = Math.max(mapBottom + 36, labels.bottom() + 24);
         for (String problem : picture.problems()) {
-            for (String line : wrap(problem)) {
+            for (String line : wrap(problem, NOTE_CHARACTERS)) {
                 notes.append(NOTE.render(Map.of("class", "problem-text", "y", y, "text", line)));
                 y += NOTE_LINE;
             }
         }
         for (String note : picture.notes()) {
-            for (String line : wrap(note)) {
+            for (String line : wrap(note, NOTE_CHARACTERS)) {
                 notes.append(NOTE.render(Map.of("class", "detail", "y", y, "text", line)));
                 y += NOTE_LINE;
             }
         }
         int height = y + 20;
         Map<String, Object> document = new LinkedHashMap<>();
-        document.put("width", WIDTH);
+        document.put("width", width);
         document.put("height", height);
         document.put("title", picture.title());
         document.put("subtitle", picture.subtitle());
         document.put("ticks", ticks);
         document.put("gaps", gaps);
         document.put("bands", bands);
-        document.put("leaders", leaders);
         document.put("limit", limit);
         document.put("notes", notes);
         return DOCUMENT.render(document);
@@ -276,14 +304,67 @@ public final class AddressMapSvg {
     }
 
     /**
-     * Breaks a note into lines that fit the picture's width: SVG text does not wrap by itself, and a QEMU
-     * error quoted in full ran off the right edge.
+     * Where a band's label wants to sit: level with the middle of the longest part of the band that no band in a
+     * lane to its right covers, so that the label is beside the band it names and not beside another (the hotplug
+     * region's label beside the HyperTransport hole drawn in front of it).
      */
-    static List<String> wrap(String text) {
+    private static int besideBand(int index, List<Band> bands, List<Integer> laneOf, List<Stretch> stretches,
+                                  int mapBottom) {
+        int top = mapBottom - yOf(stretches, bands.get(index).end());
+        int bottom = mapBottom - yOf(stretches, bands.get(index).first());
+        List<int[]> free = new ArrayList<>(List.of(new int[] {top, bottom}));
+        for (int other = 0; other < bands.size(); other++) {
+            if (laneOf.get(other) <= laneOf.get(index)) {
+                continue;
+            }
+            int coverTop = mapBottom - yOf(stretches, bands.get(other).end());
+            int coverBottom = mapBottom - yOf(stretches, bands.get(other).first());
+            List<int[]> left = new ArrayList<>();
+            for (int[] part : free) {
+                if (coverTop > part[0]) {
+                    left.add(new int[] {part[0], Math.min(part[1], coverTop)});
+                }
+                if (coverBottom < part[1]) {
+                    left.add(new int[] {Math.max(part[0], coverBottom), part[1]});
+                }
+            }
+            free = left.stream().filter(part -> part[1] > part[0]).toList();
+        }
+        int[] longest = free.stream().max(Comparator.comparingInt(part -> part[1] - part[0]))
+                .orElse(new int[] {top, bottom});
+        return (longest[0] + longest[1]) / 2;
+    }
+
+    /** Wide enough for every text at its estimated width, and never narrower than {@link #MIN_WIDTH}. */
+    private static int width(Picture picture, int labelX, List<List<String>> details, List<String> gapLabels) {
+        double right = Math.max(MARGIN + estimatedWidth(picture.title(), TITLE_PX, PROPORTIONAL_EM),
+                MARGIN + estimatedWidth(picture.subtitle(), NOTE_PX, PROPORTIONAL_EM));
+        for (Band band : picture.bands()) {
+            right = Math.max(right, labelX + estimatedWidth(band.name() + " · " + MemorySize.format(band.size()), NAME_PX,
+                    PROPORTIONAL_EM));
+        }
+        List<String> column = new ArrayList<>(gapLabels);
+        details.forEach(column::addAll);
+        column.add(picture.limitLabel());
+        for (String line : column) {
+            right = Math.max(right, labelX + estimatedWidth(line, DETAIL_PX, PROPORTIONAL_EM));
+        }
+        return Math.max(MIN_WIDTH, (int) Math.ceil(right) + MARGIN);
+    }
+
+    static double estimatedWidth(String text, int fontPx, double em) {
+        return text.codePointCount(0, text.length()) * fontPx * em;
+    }
+
+    /**
+     * Breaks text into lines of at most {@code characters} where it can: SVG text does not wrap by itself, and a
+     * QEMU error quoted in full ran off the right edge. A word longer than a line keeps a line of its own.
+     */
+    static List<String> wrap(String text, int characters) {
         List<String> lines = new ArrayList<>();
         StringBuilder line = new StringBuilder();
         for (String word : text.split(" ")) {
-            if (line.length() > 0 && line.length() + 1 + word.length() > NOTE_CHARACTERS) {
+            if (line.length() > 0 && line.length() + 1 + word.length() > characters) {
                 lines.add(line.toString());
                 line.setLength(0);
             }

@@ -31,18 +31,18 @@ final class LabelColumn {
         return labels.size() - 1;
     }
 
-    void place() {
+    /** Places every text, none reaching above {@code minTop} (the title's lines are there). */
+    void place(int minTop) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < labels.size(); i++) {
             order.add(i);
         }
         order.sort(Comparator.comparingInt(i -> labels.get(i).wantedCentre()));
         placed = new int[labels.size()];
-        int previousBottom = Integer.MIN_VALUE;
+        int previousBottom = minTop - SPACING;
         for (int i : order) {
             Label label = labels.get(i);
-            int lowestFree = previousBottom == Integer.MIN_VALUE ? label.wantedCentre()
-                    : previousBottom + SPACING + label.above();
+            int lowestFree = previousBottom + SPACING + label.above();
             placed[i] = Math.max(label.wantedCentre(), lowestFree);
             previousBottom = placed[i] + label.below();
         }
@@ -54,6 +54,10 @@ final class LabelColumn {
 
     int placed(int label) {
         return placed[label];
+    }
+
+    int height(int label) {
+        return labels.get(label).height();
     }
 
     boolean moved(int label) {

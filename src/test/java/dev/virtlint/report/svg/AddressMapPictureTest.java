@@ -97,11 +97,11 @@ class AddressMapPictureTest {
     void longNotesAreWrappedWithoutLosingAWord() {
         String note = "QEMU will not start: " + "Address space limit 0xffffffffff < 0x2087fffffff ".repeat(6)
                 + "phys-bits too low (40)";
-        List<String> lines = AddressMapSvg.wrap(note);
+        List<String> lines = AddressMapSvg.wrap(note, 60);
         assertTrue(lines.size() > 1, lines.toString());
-        lines.forEach(line -> assertTrue(line.length() <= 150, line));
+        lines.forEach(line -> assertTrue(line.length() <= 60, line));
         assertEquals(note, String.join(" ", lines));
-        assertEquals(List.of("short"), AddressMapSvg.wrap("short"));
+        assertEquals(List.of("short"), AddressMapSvg.wrap("short", 60));
     }
 
     @Test
