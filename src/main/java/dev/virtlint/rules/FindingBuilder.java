@@ -17,12 +17,14 @@ public final class FindingBuilder {
     private final String message;
     private final Map<String, Object> data = new LinkedHashMap<>();
     private Fix fix;
+    private Severity severity;
 
     private FindingBuilder(RuleMeta rule, SourceText source, Span span, String message) {
         this.rule = rule;
         this.source = source;
         this.span = span;
         this.message = message;
+        this.severity = rule.severity();
     }
 
     public static FindingBuilder at(RuleMeta rule, SourceText source, XmlElement element, String message) {
@@ -48,7 +50,13 @@ public final class FindingBuilder {
         return this;
     }
 
+    /** A severity other than the rule's, for a case of the rule whose consequence is milder than its usual one. */
+    public FindingBuilder severity(Severity milder) {
+        this.severity = milder;
+        return this;
+    }
+
     public Finding build() {
-        return new Finding(rule, rule.severity(), source, span, message, data, Optional.ofNullable(fix));
+        return new Finding(rule, severity, source, span, message, data, Optional.ofNullable(fix));
     }
 }

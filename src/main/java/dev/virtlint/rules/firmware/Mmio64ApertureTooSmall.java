@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
@@ -23,6 +24,7 @@ import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
 import dev.virtlint.xml.TextEdit;
+import dev.virtlint.xml.XmlElement;
 
 @RuleInfo(id = "VL201", name = "mmio64-aperture-too-small", severity = Severity.ERROR, family = Family.FIRMWARE,
         summary = "OVMF's 64-bit PCI window cannot hold the passed-through devices' BARs; it leaves a device unassigned")
@@ -87,24 +89,68 @@ public final class Mmio64ApertureTooSmall implements Rule {
             findings.add(finding(context, hostdev, message, placement, fix));
         }
         if (!hostdevLost && !lostEmulated.isEmpty()) {
-            Hostdev largest = largestHostdev(hostdevs, prediction.get());
-            String message = ovmf + " will leave " + String.join(", ", lostEmulated) + " without resources to make"
-                    + " room for the passed-through BARs: " + FirmwarePrediction.describe(aperture) + " cannot hold"
-                    + " them and the hot-plug padding OVMF gives root ports (" + names(placement.rejected())
-                    + " dropped). " + remedy;
-            findings.add(finding(context, largest, message, placement, fix));
+            // The passed-through devices keep their BARs; only emulated devices go, so the guest runs with the GPU
+            // and without those: a warning at the lost device, not an error at the GPU.
+            String message = ovmf + " places every BAR of the passed-through devices (" + String.join(", ", hostdevs
+                    .stream().map(hostdev -> hostdev.source().map(source -> "hostdev " + source.bdf()).orElse("hostdev"))
+                    .toList()) + "), but to make room it leaves " + String.join(", ", lostEmulated)
+                    + " without resources, so " + losses(lostEmulated) + ": "
+                    + FirmwarePrediction.describe(aperture) + " cannot hold the passed-through BARs and the hot-plug"
+                    + " padding OVMF gives root ports (" + names(placement.rejected()) + " dropped). " + remedy;
+            XmlElement at = lostEmulated.size() == 1
+                    ? declaredElement(context.domain(), lostEmulated.get(0)).orElse(devices(context.domain()))
+                    : devices(context.domain());
+            findings.add(finding(context, at, message, placement, fix).severity(Severity.WARNING).build());
         }
         return findings;
     }
 
+    /**
+     * What the guest does without each device; the ids are those {@code GuestPciTopology} gives, which end in the
+     * kind of device.
+     */
+    private static String losses(List<String> lostEmulated) {
+        List<String> losses = new ArrayList<>();
+        for (String id : lostEmulated) {
+            losses.add(id.endsWith("memballoon") ? "the guest has no memory balloon (the host cannot reclaim its"
+                    + " memory, and its memory statistics are gone)"
+                    : id.endsWith("USB controller") ? "nothing on the " + id + " (a USB tablet, keyboard or redirected"
+                    + " device) works"
+                    : "the guest's driver for the " + id + " cannot use it");
+        }
+        return String.join(", and ", losses);
+    }
+
+    /**
+     * The {@code <devices>} child that declares an emulated device, when the domain declares exactly one of its kind
+     * ({@code <memballoon>}, {@code <rng>}, …); libvirt's own additions have none.
+     */
+    private static Optional<XmlElement> declaredElement(DomainDef domain, String id) {
+        List<XmlElement> children = domain.devices().map(XmlElement::children).orElse(List.of());
+        String kind = id.substring(id.lastIndexOf(' ') + 1);
+        List<XmlElement> ofKind = children.stream()
+                .filter(child -> child.namespaceUri().isEmpty() && child.qualifiedName().equals(kind)).toList();
+        return ofKind.size() == 1 ? Optional.of(ofKind.get(0)) : Optional.empty();
+    }
+
+    private static XmlElement devices(DomainDef domain) {
+        return domain.devices().orElse(domain.root());
+    }
+
     private Finding finding(LintContext context, Hostdev at, String message, Placement placement, Optional<Fix> fix) {
-        FindingBuilder builder = context.finding(this, at.element(), message)
+        return finding(context, at.element(), message, placement, fix).build();
+    }
+
+    private FindingBuilder finding(LintContext context, XmlElement at, String message, Placement placement,
+                                   Optional<Fix> fix) {
+        FindingBuilder builder = context.finding(this, at, message)
                 .data("outcome", placement.outcome().name().toLowerCase(Locale.ROOT))
+                .data("unassigned", placement.unassigned().stream().map(PciNode::id).toList())
                 .data("windowBase", Hex.of(placement.aperture().base()))
                 .data("windowSize", placement.aperture().size())
                 .data("requiredBytes", placement.requiredBytes());
         fix.ifPresent(builder::fix);
-        return builder.build();
+        return builder;
     }
 
     /** The least change that fits: an X-PciMmio64Mb value, and phys-bits where the window must also move up. */
