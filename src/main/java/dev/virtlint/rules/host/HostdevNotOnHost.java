@@ -11,6 +11,7 @@ import dev.virtlint.host.PciDevice;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.LintContext;
+import dev.virtlint.rules.NotChecked;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
@@ -30,7 +31,7 @@ public final class HostdevNotOnHost implements Rule {
         }
         Optional<List<PciDevice>> devices = context.hostFacts().flatMap(HostFacts::pciDevices);
         if (devices.isEmpty()) {
-            context.couldNotCheck(this, "the host's PCI devices");
+            context.couldNotCheck(this, "the host's PCI devices", NotChecked.HOST_PCI_DEVICES);
             return List.of();
         }
         // A card moved to another slot, or a definition written for another host: where the host's GPUs are
