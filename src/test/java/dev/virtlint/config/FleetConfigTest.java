@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.virtlint.host.LibvirtConnection;
 import dev.virtlint.support.CliRun;
 import dev.virtlint.support.ProjectPaths;
 
@@ -142,6 +144,28 @@ class FleetConfigTest {
         assertEquals("error", narrow.get(0).get("severity").asText());
         assertTrue(findings(CliRun.run("--format", "json", "--host-vendor", "intel", "--host-phys-bits", "46",
                 vm.toString()), "VL101").isEmpty());
+    }
+
+    @Test
+    void aHostCapturedThroughLibvirtNeedsItsGpusDeclared() throws IOException {
+        Assumptions.assumeTrue(LibvirtConnection.libraryAvailable(),
+                "libvirt.so.0 is not installed: capture through libvirt not checked");
+        String uri = "test://" + ProjectPaths.projectDir().resolve("src/test/resources/host/node-gpu.xml");
+        CliRun capture = CliRun.run("host-facts", "--connect", uri, "--snapshot", repo.resolve("hosts/hv03").toString());
+        assertEquals(0, capture.exitCode(), capture.err());
+        Path vm = write("vms/gpu.xml", withGpu("the test driver's node has its GPU at 0000:01:00.0").replace(
+                "bus='0x41'", "bus='0x01'"));
+        write(".virt-lint.yaml", "host-root: hosts/hv03\n");
+        List<JsonNode> unsized = findings(CliRun.run("--format", "json", "--qemu-version", "10.0", vm.toString()),
+                "VL203");
+        assertEquals(1, unsized.size());
+        assertTrue(unsized.get(0).get("message").asText().contains("captured through libvirt (" + uri + "), which"
+                + " does not report BAR sizes: declare the device's BARs under 'devices:'"), unsized.get(0).toString());
+
+        write(".virt-lint.yaml", "host-root: hosts/hv03\ndevices:\n  \"0000:01:00.0\": {bars: {1: 256M, 3: 32M}}\n");
+        CliRun declared = CliRun.run("--format", "json", "--qemu-version", "10.0", vm.toString());
+        assertTrue(findings(declared, "VL203").isEmpty(), declared.out());
+        assertTrue(findings(declared, "VL601").isEmpty(), "the capture lists the GPU: " + declared.out());
     }
 
     @Test

@@ -13,6 +13,7 @@ import dev.virtlint.firmware.DeclaredDevices;
 import dev.virtlint.host.HostFacts;
 import dev.virtlint.host.PciDevice;
 import dev.virtlint.host.PciResource;
+import dev.virtlint.host.RemoteCapture;
 
 /**
  * The memory BARs of passed-through devices, as the host's sysfs shows them (host-facts.md §7) or, without it, as the
@@ -58,6 +59,11 @@ public final class PassthroughBars {
         }
         if (facts.get().pciDevices().isEmpty()) {
             return Optional.of("the host facts have no PCI devices");
+        }
+        Optional<RemoteCapture> remote = facts.get().remoteCapture();
+        if (remote.isPresent()) {
+            return Optional.of("the host was captured through libvirt (" + remote.get().connection() + "), which does"
+                    + " not report BAR sizes: declare the device's BARs under 'devices:' in .virt-lint.yaml");
         }
         return Optional.of("the host's resource file for " + bdf + " could not be read");
     }
