@@ -58,4 +58,20 @@ public record DomainDef(XmlDocument document, Optional<String> type, Optional<St
     public boolean isWindowsByOsinfo() {
         return osinfoId.map(id -> id.startsWith("http://microsoft.com/win/")).orElse(false);
     }
+
+    /**
+     * What says the guest runs Windows: its libosinfo id, or Hyper-V enlightenments, which libvirt and
+     * virt-manager turn on for Windows guests only; empty when the domain does not say.
+     */
+    public Optional<String> windowsEvidence() {
+        if (isWindowsByOsinfo()) {
+            return osinfoId;
+        }
+        return features.hyperv().map(HyperV::enlightens).orElse(false) ? Optional.of("Hyper-V enlightenments are on") : Optional.empty();
+    }
+
+    /** Whether libosinfo metadata names an operating system other than Windows. */
+    public boolean isKnownNotWindows() {
+        return osinfoId.isPresent() && !isWindowsByOsinfo();
+    }
 }

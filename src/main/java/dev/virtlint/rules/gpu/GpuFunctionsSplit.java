@@ -169,10 +169,13 @@ public final class GpuFunctionsSplit implements Rule {
                     + Gpus.slotOf(g.address()) + (g.multifunction() ? "" : " (which also needs multifunction='on')"))
                     .orElse("apart from the GPU");
             String message = "function " + function + " of the GPU's host device (" + otherSource.get().bdf() + ") "
-                    + where + ", " + instead + ": the guest sees unrelated devices on separate slots where the"
-                    + " hardware has one multi-function device, which GPU drivers do not expect. GPU recognised because "
-                    + gpu.evidence();
+                    + where + ", " + instead + ": the guest sees separate devices on separate slots where the host"
+                    + " has one multi-function device. This is virt-manager's layout and no failure is known to come"
+                    + " from it; mirroring the host keeps the guest's view of the card the same as bare metal's. GPU"
+                    + " recognised because " + gpu.evidence();
+            // Information, not a warning: unlike a function left behind, a split has no known failure behind it.
             findings.add(context.finding(this, other.element(), message)
+                    .severity(Severity.INFO)
                     .data("gpu", gpu.source().bdf())
                     .data("function", otherSource.get().bdf())
                     .fix(mirror(context, gpu, other).orElse(null))

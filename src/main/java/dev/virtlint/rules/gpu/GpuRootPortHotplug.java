@@ -20,13 +20,19 @@ import dev.virtlint.xml.Edits;
 import dev.virtlint.xml.TextEdit;
 import dev.virtlint.xml.XmlElement;
 
-@RuleInfo(id = "VL401", name = "gpu-root-port-hotplug", severity = Severity.WARNING, family = Family.GPU,
-        summary = "A GPU sits on a hot-pluggable PCIe root port: Windows offers to eject it, drivers meet hot-plug ACPI methods")
+@RuleInfo(id = "VL401", name = "gpu-root-port-hotplug", severity = Severity.INFO, family = Family.GPU,
+        summary = "A GPU sits on a hot-pluggable PCIe root port: a Windows guest lists it as removable")
 public final class GpuRootPortHotplug implements Rule {
 
     @Override
     public List<Finding> check(LintContext context) {
         DomainDef domain = context.domain();
+        // Only Windows offers every device in a hot-pluggable slot for ejection in its tray; other guests need a
+        // deliberate command, so nothing is at risk there.
+        if (domain.isKnownNotWindows()) {
+            return List.of();
+        }
+        Optional<String> windows = domain.windowsEvidence();
         List<Finding> findings = new ArrayList<>();
         Set<XmlElement> reported = new HashSet<>();
         for (Gpus.Gpu gpu : Gpus.assigned(context)) {
@@ -45,11 +51,10 @@ public final class GpuRootPortHotplug implements Rule {
             String state = controller.hotplug().map(value -> "hotplug='" + value + "'").orElse("no hotplug setting,"
                     + " so hot-plug is on");
             String message = "the GPU " + gpu.source().bdf() + " (recognised because " + gpu.evidence() + ") sits on"
-                    + " root port " + index + " (" + controller.model().orElseThrow() + ", " + state + "): QEMU gives"
-                    + " the slot ACPI hot-plug methods, Windows lists the GPU under \"Safely Remove Hardware\" where"
-                    + " one click ejects it, the NVIDIA driver calls the slot's _DSM with arguments QEMU does not"
-                    + " handle, and OVMF reserves hot-plug padding in the port's windows. Set <target hotplug='off'/>"
-                    + " on root port " + index;
+                    + " root port " + index + " (" + controller.model().orElseThrow() + ", " + state + "), so the guest"
+                    + " sees it in a hot-pluggable slot: " + windows.map(why -> "Windows (" + why + ") lists")
+                            .orElse("a Windows guest lists") + " it under \"Safely Remove Hardware\", where one click"
+                    + " ejects the guest's GPU. Set <target hotplug='off'/> on root port " + index;
             findings.add(context.finding(this, controller.element(), message)
                     .data("rootPort", index)
                     .data("gpu", gpu.source().bdf())

@@ -45,12 +45,11 @@ public final class NvidiaHypervisorVisible implements Rule {
         if (domain.pciHostdevs().isEmpty()) {
             return List.of();
         }
-        Optional<HyperV> hyperv = domain.features().hyperv();
-        boolean enlightened = hyperv.map(h -> !h.enabled().isEmpty() || h.mode().map("passthrough"::equals).orElse(false))
-                .orElse(false);
-        if (!domain.isWindowsByOsinfo() && !enlightened) {
+        Optional<String> windows = domain.windowsEvidence();
+        if (windows.isEmpty()) {
             return List.of();
         }
+        Optional<HyperV> hyperv = domain.features().hyperv();
         if (!Gpus.hostListsPciDevices(context)) {
             context.couldNotCheck(this, "the PCI vendor of the assigned devices (NVIDIA is 0x10de)",
                     NotChecked.HOST_PCI_DEVICES);
@@ -76,7 +75,7 @@ public final class NvidiaHypervisorVisible implements Rule {
             hidden = domain.features().kvmHidden();
             vendorIdSet = hyperv.flatMap(HyperV::vendorIdState).map("on"::equals).orElse(false)
                     && hyperv.flatMap(HyperV::vendorIdValue).filter(v -> !v.isEmpty()).isPresent();
-            hypervInCpu = enlightened;
+            hypervInCpu = hyperv.map(HyperV::enlightens).orElse(false);
         }
         boolean vendorIdMissing = hypervInCpu && !vendorIdSet;
         if (hidden && !vendorIdMissing) {
@@ -94,7 +93,7 @@ public final class NvidiaHypervisorVisible implements Rule {
         String where = userCpu.isPresent() ? "the -cpu argument in qemu:commandline (it replaces the -cpu libvirt"
                 + " generates, so the XML's settings do not count)" : "the domain";
         String message = "the NVIDIA GPU " + nvidia.get().source().bdf() + " goes to a Windows guest ("
-                + (domain.isWindowsByOsinfo() ? domain.osinfoId().get() : "Hyper-V enlightenments are on") + ") but "
+                + windows.get() + ") but "
                 + where + " lacks " + String.join(", and ", missing) + ": NVIDIA's Windows drivers before version 465"
                 + " see the hypervisor and stop the GPU with error 43 (\"Windows has stopped this device because it"
                 + " has reported problems. (Code 43)\")";
