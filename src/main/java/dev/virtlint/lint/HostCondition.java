@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import dev.virtlint.host.CpuVendor;
+import dev.virtlint.libvirt.CpuModels;
 import dev.virtlint.platform.HostCpu;
 
 /**
@@ -36,7 +37,7 @@ final class HostCondition {
     String describe() {
         List<String> parts = new ArrayList<>();
         for (Map.Entry<Set<Integer>, List<Optional<String>>> group : vendorsByWidths().entrySet()) {
-            String widths = widthPhrase(group.getKey());
+            String widths = widthPhrase(group.getKey(), narrowest(group.getValue()));
             List<Optional<String>> vendors = group.getValue();
             if (!dimensions.vendor() || vendors.size() == HostRange.VENDORS.size()) {
                 parts.add(widths.isEmpty() ? "any host" : "a host" + widths);
@@ -66,7 +67,7 @@ final class HostCondition {
                         .toList());
             }
             if (dimensions.physBits()) {
-                widthBound(entry.getKey(), condition);
+                widthBound(entry.getKey(), narrowest(entry.getValue()), condition);
             }
             alternatives.add(condition);
         }
@@ -80,7 +81,14 @@ final class HostCondition {
             range.put("vendor", HostRange.VENDORS.stream().map(HostCondition::vendorKey).toList());
         }
         if (dimensions.physBits()) {
-            range.put("hostPhysBits", List.of(dimensions.narrowest(), HostRange.MAX_PHYS_BITS));
+            if (dimensions.vendor()) {
+                Map<String, Object> byVendor = new LinkedHashMap<>();
+                HostRange.VENDORS.forEach(vendor -> byVendor.put(vendorKey(vendor), List.of(HostRange.narrowest(
+                        Optional.of(vendor), dimensions), HostRange.MAX_PHYS_BITS)));
+                range.put("hostPhysBits", byVendor);
+            } else {
+                range.put("hostPhysBits", List.of(dimensions.narrowest(), HostRange.MAX_PHYS_BITS));
+            }
         }
         return range;
     }
@@ -108,7 +116,7 @@ final class HostCondition {
         boolean vendorMatters = dimensions.vendor() && (groups.size() > 1
                 || groups.values().iterator().next().size() < HostRange.VENDORS.size());
         boolean widthMatters = dimensions.physBits() && groups.keySet().stream()
-                .anyMatch(widths -> widths.size() < HostRange.MAX_PHYS_BITS - dimensions.narrowest() + 1);
+                .anyMatch(widths -> widths.size() < HostRange.MAX_PHYS_BITS - narrowest(groups.get(widths)) + 1);
         return new HostRange.Dimensions(vendorMatters, widthMatters || !vendorMatters && dimensions.physBits(),
                 dimensions.narrowest());
     }
@@ -121,14 +129,23 @@ final class HostCondition {
         return dimensions.vendor() ? "the host's CPU vendor" : "the host's physical address bits";
     }
 
-    /** "(AMD or Intel, 36 to 52 physical address bits)" */
-    static String rangeText(HostRange.Dimensions dimensions) {
+    /** "AMD or Intel, 36 to 52 physical address bits (AMD from 43)", for "any host" of these. */
+    static String rangeText(HostRange.Dimensions dimensions, Iterable<HostCpu> hosts) {
         List<String> parts = new ArrayList<>();
         if (dimensions.vendor()) {
             parts.add("AMD or Intel");
         }
         if (dimensions.physBits()) {
-            parts.add(dimensions.narrowest() + " to " + HostRange.MAX_PHYS_BITS + " physical address bits");
+            TreeSet<Integer> all = new TreeSet<>();
+            TreeSet<Integer> amd = new TreeSet<>();
+            for (HostCpu host : hosts) {
+                all.add(host.physBits().getAsInt());
+                if (host.vendorId().filter(CpuModels.AMD::equals).isPresent()) {
+                    amd.add(host.physBits().getAsInt());
+                }
+            }
+            parts.add(all.first() + " to " + all.last() + " physical address bits" + (dimensions.vendor()
+                    && !amd.isEmpty() && amd.first() > all.first() ? " (AMD from " + amd.first() + ")" : ""));
         }
         return String.join(", ", parts);
     }
@@ -147,11 +164,17 @@ final class HostCondition {
         }
     }
 
-    private String widthPhrase(Set<Integer> widths) {
+    /** The narrowest host of these vendors in the range. */
+    private int narrowest(List<Optional<String>> vendors) {
+        return vendors.stream().mapToInt(vendor -> HostRange.narrowest(vendor, dimensions)).min()
+                .orElse(dimensions.narrowest());
+    }
+
+    private String widthPhrase(Set<Integer> widths, int narrowest) {
         if (!dimensions.physBits()) {
             return "";
         }
-        WidthBounds bounds = WidthBounds.of(widths, dimensions.narrowest());
+        WidthBounds bounds = WidthBounds.of(widths, narrowest);
         if (!bounds.contiguous()) {
             return " with " + widths.stream().map(String::valueOf).reduce((a, b) -> a + ", " + b).orElse("")
                     + " physical address bits";
@@ -165,8 +188,8 @@ final class HostCondition {
                 .orElse(" with at least " + low + " physical address bits");
     }
 
-    private void widthBound(Set<Integer> widths, Map<String, Object> condition) {
-        WidthBounds bounds = WidthBounds.of(widths, dimensions.narrowest());
+    private void widthBound(Set<Integer> widths, int narrowest, Map<String, Object> condition) {
+        WidthBounds bounds = WidthBounds.of(widths, narrowest);
         if (!bounds.contiguous()) {
             condition.put("hostPhysBits", List.copyOf(widths));
             return;

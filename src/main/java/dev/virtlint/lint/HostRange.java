@@ -22,7 +22,7 @@ import dev.virtlint.platform.TargetStack;
  *
  * <p>The range is every x86 vendor whose hosts differ here (AMD reserves the HyperTransport hole and moves RAM
  * past it; KVM gives the vCPU the host's vendor) and every physical address width from 36 to 52 bits, the
- * widths x86-64 CPUs report (CPUID 0x80000008; 52 is the architectural limit). A dimension is enumerated only
+ * widths x86-64 CPUs report (CPUID 0x80000008; 52 is the architectural limit), from 43 for AMD hosts. A dimension is enumerated only
  * when the domain's behaviour depends on it and the run does not know it.
  */
 public final class HostRange {
@@ -35,6 +35,13 @@ public final class HostRange {
      * Haswell (2013), Xeons 46 and more, AMD Zen 43-52. A problem only on narrower hosts is a legacy concern.
      */
     public static final int COMMON_NARROWEST = 39;
+    /**
+     * The narrowest AMD host that can pass a device through: AMD CPUs with an IOMMU (AMD-Vi, family 10h and later)
+     * report 48 physical address bits, 52 from Zen 4 on, and 43 where SME/SEV memory encryption takes 5 of them
+     * (AMD64 APM vol. 3, CPUID Fn8000_0008 EAX and Fn8000_001F EBX[11:6]). The 40-bit K8 had no IOMMU, so a verdict
+     * "on an AMD host with 40 bits" would speak of hosts that do not exist.
+     */
+    public static final int AMD_NARROWEST = 43;
 
     /**
      * Which of the host's facts the range enumerates (both false: the run's own host decides), and the narrowest
@@ -76,21 +83,23 @@ public final class HostRange {
     public static List<HostCpu> hosts(Dimensions dimensions, HostCpu known) {
         List<Optional<String>> vendors = dimensions.vendor()
                 ? VENDORS.stream().map(Optional::of).toList() : List.of(known.vendorId());
-        List<OptionalInt> widths = new ArrayList<>();
-        if (dimensions.physBits()) {
-            for (int bits = dimensions.narrowest(); bits <= MAX_PHYS_BITS; bits++) {
-                widths.add(OptionalInt.of(bits));
-            }
-        } else {
-            widths.add(known.physBits());
-        }
         List<HostCpu> hosts = new ArrayList<>();
         for (Optional<String> vendor : vendors) {
-            for (OptionalInt bits : widths) {
-                hosts.add(new HostCpu(vendor, bits));
+            if (!dimensions.physBits()) {
+                hosts.add(new HostCpu(vendor, known.physBits()));
+                continue;
+            }
+            for (int bits = narrowest(vendor, dimensions); bits <= MAX_PHYS_BITS; bits++) {
+                hosts.add(new HostCpu(vendor, OptionalInt.of(bits)));
             }
         }
         return hosts;
+    }
+
+    /** The narrowest host of {@code vendor} in the range: one that holds the guest's memory and has an IOMMU. */
+    static int narrowest(Optional<String> vendor, Dimensions dimensions) {
+        boolean amd = vendor.filter(CpuModels.AMD::equals).isPresent();
+        return Math.max(dimensions.narrowest(), amd ? AMD_NARROWEST : MIN_PHYS_BITS);
     }
 
     /** The narrowest host in the range whose address space exceeds the guest's initial memory. */

@@ -73,7 +73,7 @@ final class ScenarioVerdicts {
             HostCpu representative = last(hosts);
             String condition = new HostCondition(dimensions, hosts).describe();
             if (condition.equals("any host")) {
-                condition += " (" + HostCondition.rangeText(dimensions) + ")";
+                condition += " (" + HostCondition.rangeText(dimensions, hosts) + ")";
             }
             boolean variesByWidth = hosts.stream().map(host -> onHosts.get(host).message()).distinct().count() > 1;
             if (variesByWidth && representative.physBits().isPresent()) {

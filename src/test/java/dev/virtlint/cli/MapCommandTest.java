@@ -142,7 +142,8 @@ class MapCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("=== on an AMD host with 48 physical address bits ==="), run.out());
         assertTrue(run.out().contains("=== on an Intel host with 39 physical address bits ==="), run.out());
-        assertTrue(run.out().contains("ovmf-mmio64      on every host the domain could run on: 32 GiB to 16 TiB"),
+        assertTrue(run.out().contains("ovmf-mmio64      on every host the domain could run on: 1 TiB to 16 TiB (wider with more host"
+                + " address bits) on an AMD host and 32 GiB to 16 TiB"),
                 run.out());
     }
 
