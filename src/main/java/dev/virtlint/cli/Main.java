@@ -13,7 +13,8 @@ public final class Main {
     /**
      * The subcommands by name. They are added only when an argument may name one or asks for help, whose
      * command list shows them: picocli builds a command's model from its annotations when it is added, and
-     * for these five that is a tenth of a one-file lint run, which never enters them.
+     * for all of them that is a tenth of a one-file lint run, which never enters them. When the first argument
+     * names one, as it does for every call of the libvirt hook, only that one is built.
      */
     static final Map<String, Class<?>> SUBCOMMANDS = subcommands();
 
@@ -29,7 +30,9 @@ public final class Main {
         Streams streams = new Streams(in, out, err);
         StreamsFactory factory = new StreamsFactory(streams);
         CommandLine commandLine = new CommandLine(new VirtLintCommand(streams), factory);
-        if (mayNeedSubcommands(args)) {
+        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0])) {
+            commandLine.addSubcommand(args[0], new CommandLine(SUBCOMMANDS.get(args[0]), factory));
+        } else if (mayNeedSubcommands(args)) {
             SUBCOMMANDS.forEach((name, type) -> commandLine.addSubcommand(name, new CommandLine(type, factory)));
         }
         // Settings after the subcommands: picocli applies them to the subcommands present at the time.
@@ -91,6 +94,7 @@ public final class Main {
         byName.put("map", MapCommand.class);
         byName.put("host-facts", HostFactsCommand.class);
         byName.put("define", DefineCommand.class);
+        byName.put("hook", HookCommand.class);
         return byName;
     }
 
@@ -116,6 +120,9 @@ public final class Main {
         public <K> K create(Class<K> type) throws Exception {
             if (type == DefineCommand.class) {
                 return type.cast(new DefineCommand(streams));
+            }
+            if (type == HookRunCommand.class) {
+                return type.cast(new HookRunCommand(streams));
             }
             return CommandLine.defaultFactory().create(type);
         }

@@ -8,6 +8,6 @@ import picocli.CommandLine.Command;
  * may need them ({@link Main#SUBCOMMANDS}); the two lists are kept equal by a test.
  */
 @Command(subcommands = {RulesCommand.class, ExplainCommand.class, MapCommand.class, HostFactsCommand.class,
-    DefineCommand.class})
+    DefineCommand.class, HookCommand.class})
 public final class VirtLintCommandTree extends VirtLintCommand {
 }
