@@ -64,6 +64,9 @@ public final class HookInstaller {
             throw new HookInstallException(script + " exists and virt-lint did not write it; it is left as it is"
                     + " (move it away to install virt-lint's hook)");
         }
+        if (!Files.isDirectory(root.resolve("etc/libvirt"))) {
+            throw new HookInstallException("there is no " + root.resolve("etc/libvirt") + ": install libvirt first");
+        }
         boolean seesHooks = otherHookPresent();
         Set<String> created = new LinkedHashSet<>(previous.map(HookScript.Installed::createdDirectories)
                 .orElse(List.of()));
