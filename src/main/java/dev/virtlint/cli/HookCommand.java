@@ -19,10 +19,10 @@ import picocli.CommandLine.Spec;
         },
         footerHeading = "%nExamples:%n",
         footer = {
-            "  virt-lint hook install            install the hook (as root), then reload libvirtd if it says so",
-            "  virt-lint hook status             what is installed and what it checks",
-            "  virt-lint hook uninstall          remove it, leaving the directory as it was",
-            "  virt-lint hook run --help         what libvirt calls, and the settings it reads"
+            "  sudo virt-lint hook install        install the hook, then reload libvirtd if it says so",
+            "  virt-lint hook status              what is installed and what it checks",
+            "  sudo virt-lint hook uninstall      remove it, leaving the directory as it was",
+            "  virt-lint hook run --help          what libvirt calls, and the settings it reads"
         })
 final class HookCommand implements Callable<Integer> {
     @Spec

@@ -42,7 +42,7 @@ import picocli.CommandLine.TypeConversionException;
         footerHeading = "%nExamples:%n",
         footer = {
             "  virsh dumpxml win11 | virt-lint hook run win11 prepare begin -   what libvirt does at each start",
-            "  virt-lint hook run --config ./hook.yaml win11 prepare begin - < win11.xml",
+            "  virsh dumpxml win11 | virt-lint hook run --config ./hook.yaml win11 prepare begin -   try a configuration",
             "",
             "Exit status: 0 the guest may start (or the operation is not a start); 1 it may not: errors, or an"
                     + " internal error under fail-closed; 2 usage error."
