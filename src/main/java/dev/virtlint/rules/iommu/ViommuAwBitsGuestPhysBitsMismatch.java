@@ -20,7 +20,7 @@ import dev.virtlint.rules.Severity;
 import dev.virtlint.rules.firmware.QemuCommandLineEdits;
 import dev.virtlint.xml.TextEdit;
 
-@RuleInfo(id = "VL302", name = "viommu-aw-bits-guest-phys-bits-mismatch", severity = Severity.WARNING,
+@RuleInfo(id = "VL302", name = "viommu-aw-bits-guest-phys-bits-mismatch", severity = Severity.INFO,
         family = Family.IOMMU,
         summary = "The intel-iommu's address width differs from the guest's guest-phys-bits")
 public final class ViommuAwBitsGuestPhysBitsMismatch implements Rule {
@@ -51,9 +51,12 @@ public final class ViommuAwBitsGuestPhysBitsMismatch implements Rule {
         }
         FindingBuilder finding = context.finding(this, iommu.get().element(), "the intel-iommu's aw-bits are " + aw
                         + " (" + awBits.source() + ") but the guest's address width is " + guest + " ("
-                        + guestBits.source() + "): the guest hands devices I/O addresses the two sides do not agree"
-                        + " on, and users report \"vfio_container_dma_map(...) = -22 (Invalid argument)\" errors that"
-                        + " go away once they are equal")
+                        + guestBits.source() + "): " + (aw < guest
+                                ? "what the guest places above 2^" + aw + " (RAM, a device BAR) cannot be mapped"
+                                + " through the vIOMMU, which has been reported to break peer-to-peer DMA to such"
+                                + " a BAR; no other failure is known"
+                                : "no failure is known from a vIOMMU wider than the guest's addresses (real VT-d"
+                                + " units often are); matching them only makes the two agree"))
                 .data("awBits", aw)
                 .data("guestPhysBits", guest);
         fix(context, iommu.get(), aw, guest).ifPresent(finding::fix);
