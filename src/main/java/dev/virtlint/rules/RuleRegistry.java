@@ -27,6 +27,7 @@ import dev.virtlint.rules.memory.QemuRefusesMemory;
 import dev.virtlint.rules.memory.RamInAmdHtHole;
 import dev.virtlint.rules.meta.ChecksSkipped;
 import dev.virtlint.rules.meta.UnusedSuppression;
+import dev.virtlint.rules.model.CpuFeaturesWithoutModel;
 import dev.virtlint.rules.model.InvalidValue;
 import dev.virtlint.rules.qemu.QemuArgHasNativeElement;
 import dev.virtlint.rules.qemu.QemuArgMalformed;
@@ -39,6 +40,7 @@ public final class RuleRegistry {
             new UnknownMachineType(),
             new DeprecatedMachineType(),
             new UnpinnedMachineType(),
+            new CpuFeaturesWithoutModel(),
             new QemuRefusesMemory(),
             new PhysBitsTooLow(),
             new Amd1TbRelocation(),
