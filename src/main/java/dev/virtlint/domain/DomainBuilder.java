@@ -196,6 +196,9 @@ public final class DomainBuilder {
             List<QemuArg> args = childrenNamed(child, "arg").stream()
                     .map(e -> new QemuArg(e, e.attributeValue("value").orElse("")))
                     .toList();
+            List<QemuEnv> env = childrenNamed(child, "env").stream()
+                    .map(e -> new QemuEnv(e, e.attributeValue("name").orElse(""), e.attributeValue("value")))
+                    .toList();
             List<QemuDeviceOverride> devices = childrenNamed(child, "device").stream()
                     .map(device -> new QemuDeviceOverride(device, device.attributeValue("alias").orElse(""),
                             childrenNamed(device, "frontend").stream()
@@ -204,7 +207,7 @@ public final class DomainBuilder {
                                             p.attributeValue("type"), p.attributeValue("value")))
                                     .toList()))
                     .toList();
-            blocks.add(new QemuBlock(child, kind, binding, args, devices));
+            blocks.add(new QemuBlock(child, kind, binding, args, env, devices));
         }
         return List.copyOf(blocks);
     }

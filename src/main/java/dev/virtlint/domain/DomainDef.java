@@ -47,6 +47,14 @@ public record DomainDef(XmlDocument document, Optional<String> type, Optional<St
                 .toList();
     }
 
+    /** The {@code qemu:env} variables libvirt will actually set for QEMU, in order. */
+    public List<QemuEnv> honouredQemuEnv() {
+        return qemuBlocks.stream()
+                .filter(block -> block.kind() == QemuBlock.Kind.COMMANDLINE && block.isHonoured())
+                .flatMap(block -> block.env().stream())
+                .toList();
+    }
+
     public List<QemuDeviceOverride> honouredDeviceOverrides() {
         return qemuBlocks.stream()
                 .filter(block -> block.kind() == QemuBlock.Kind.OVERRIDE && block.isHonoured())

@@ -9,7 +9,7 @@ import dev.virtlint.xml.XmlElement;
  * namespace block, whatever namespace it is actually in. libvirt only honours it when it is bound to
  * {@link DomainDef#QEMU_NAMESPACE}; otherwise it is silently dropped at define time.
  */
-public record QemuBlock(XmlElement element, Kind kind, Binding binding, List<QemuArg> args,
+public record QemuBlock(XmlElement element, Kind kind, Binding binding, List<QemuArg> args, List<QemuEnv> env,
                         List<QemuDeviceOverride> devices) {
 
     public enum Kind { COMMANDLINE, OVERRIDE }

@@ -31,6 +31,7 @@ import dev.virtlint.rules.model.CpuFeaturesWithoutModel;
 import dev.virtlint.rules.model.InvalidValue;
 import dev.virtlint.rules.qemu.QemuArgHasNativeElement;
 import dev.virtlint.rules.qemu.QemuArgMalformed;
+import dev.virtlint.rules.qemu.QemuEnvIgnored;
 import dev.virtlint.rules.qemu.QemuNamespaceUndeclared;
 
 /** Every rule, in ID order. Adding a rule is one line here plus its class, doc and fixtures. */
@@ -62,6 +63,7 @@ public final class RuleRegistry {
             new QemuNamespaceUndeclared(),
             new QemuArgHasNativeElement(),
             new QemuArgMalformed(),
+            new QemuEnvIgnored(),
             new HostdevNotOnHost(),
             new UnusedSuppression(),
             // Last: it reports what the rules above could not check.

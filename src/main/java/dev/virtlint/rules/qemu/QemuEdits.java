@@ -76,7 +76,8 @@ public final class QemuEdits {
             List<XmlElement> rootChildren = domain.root().children();
             XmlElement last = rootChildren.get(rootChildren.size() - 1);
             // The block that loses its last argument disappears; the override takes its place at the end.
-            if (emptiedBlocks(domain, argsToRemove).contains(last) && rootChildren.size() > 1) {
+            if (emptiedBlocks(domain, argsToRemove.stream().map(QemuArg::element).toList()).contains(last)
+                    && rootChildren.size() > 1) {
                 edits.add(Edits.insertAfter(source, rootChildren.get(rootChildren.size() - 2), block));
             } else {
                 edits.add(Edits.appendChildBlock(source, domain.root(), block));
@@ -91,15 +92,20 @@ public final class QemuEdits {
      * author wrote in it take its place.
      */
     public static List<TextEdit> removeArgs(DomainDef domain, List<QemuArg> args) {
+        return removeChildren(domain, args.stream().map(QemuArg::element).toList());
+    }
+
+    /** As {@link #removeArgs}, for any children of {@code qemu:commandline} blocks ({@code <qemu:env>} too). */
+    public static List<TextEdit> removeChildren(DomainDef domain, List<XmlElement> children) {
         SourceText source = domain.document().source();
-        Set<XmlElement> emptied = emptiedBlocks(domain, args);
+        Set<XmlElement> emptied = emptiedBlocks(domain, children);
         List<TextEdit> edits = new ArrayList<>();
         emptied.forEach(block -> edits.add(removeKeepingComments(domain, block)));
         Set<XmlElement> claimed = new HashSet<>();
-        for (QemuArg arg : args) {
-            Optional<XmlElement> block = arg.element().parent();
+        for (XmlElement child : children) {
+            Optional<XmlElement> block = child.parent();
             if (block.filter(emptied::contains).isEmpty()) {
-                edits.add(Edits.removeElement(source, arg.element()));
+                edits.add(Edits.removeElement(source, child));
                 // Rewriting the block's start tag as it is makes two fixes that thin out the same block overlap, so
                 // they run in separate passes and the second sees whether it takes the block's last argument.
                 if (block.isPresent() && claimed.add(block.get())) {
@@ -174,9 +180,8 @@ public final class QemuEdits {
         return TextEdit.replace(block.span(), String.join(separator, comments));
     }
 
-    private static Set<XmlElement> emptiedBlocks(DomainDef domain, List<QemuArg> args) {
-        Set<XmlElement> removed = new HashSet<>();
-        args.forEach(arg -> removed.add(arg.element()));
+    private static Set<XmlElement> emptiedBlocks(DomainDef domain, List<XmlElement> children) {
+        Set<XmlElement> removed = new HashSet<>(children);
         Set<XmlElement> emptied = new HashSet<>();
         for (QemuBlock block : domain.qemuBlocks()) {
             if (block.kind() == QemuBlock.Kind.COMMANDLINE && !block.element().children().isEmpty()
