@@ -74,15 +74,24 @@ public final class MmioWindowInAmdHtHole implements Rule {
                 anchor = hostdevInHole.get().element();
             }
         }
+        // Only peer-to-peer DMA between two passed-through devices uses those mappings; the functions of one device
+        // reach each other inside the card.
+        long devices = hostdevs.stream().flatMap(h -> h.source().stream())
+                .map(source -> source.domain() + ":" + source.bus() + ":" + source.slot()).distinct().count();
+        boolean peers = devices > 1;
         message.append(". VFIO refuses DMA mappings in that range, so QEMU cannot map a passed-through BAR there for"
-                + " peer-to-peer DMA (it reports vfio_container_dma_map(...) = -22 (Invalid argument)). OVMF 2023.02"
-                + " and later move the window below the hole");
+                + " peer-to-peer DMA (it reports vfio_container_dma_map(...) = -22 (Invalid argument) and runs on)")
+                .append(peers ? ": transfers between the " + devices + " passed-through devices to that BAR fail"
+                        : "; with one passed-through device there is no peer to use them, so this matters once a second"
+                                + " one (another GPU, an NVMe drive) is added")
+                .append(". OVMF 2023.02 and later move the window below the hole");
         OptionalLong knob = clearKnob(plan.get(), prediction);
         if (knob.isPresent()) {
             message.append("; with this release, X-PciMmio64Mb=").append(knob.getAsLong())
                     .append(" keeps the window above RAM, clear of the hole");
         }
         FindingBuilder finding = context.finding(this, anchor, message.toString())
+                .severity(peers ? Severity.WARNING : Severity.INFO)
                 .data("windowBase", Hex.of(aperture.base()))
                 .data("windowEnd", Hex.of(aperture.lastAddress()));
         if (knob.isPresent()) {

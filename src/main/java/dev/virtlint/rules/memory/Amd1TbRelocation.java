@@ -40,8 +40,13 @@ public final class Amd1TbRelocation implements Rule {
                 + " Code 43 with RAM above 1 TiB"
                 + (largest.isPresent() ? "; a <maxMemory> of at most " + MemorySize.format(largest.getAsLong())
                         + " keeps the layout below the hole" : "");
+        // The relocation is QEMU doing the right thing; what is reported to break is Windows 11 / Server 2025 with
+        // an NVIDIA GPU above 1 TiB (Red Hat RHEL-98247). A start failure from the extra bits is VL101's.
+        boolean windowsWithGpu = context.domain().windowsEvidence().isPresent()
+                && !context.domain().pciHostdevs().isEmpty();
         FindingBuilder finding = FindingBuilder.at(meta(), context.source(), MemoryAnchors.anchor(context.domain()),
                         message)
+                .severity(windowsWithGpu ? Severity.WARNING : Severity.INFO)
                 .data("above4gStart", Hex.of(map.above4gStart()))
                 .data("maxUsedGpa", Hex.of(map.maxUsedGpa()));
         if (largest.isPresent()) {
