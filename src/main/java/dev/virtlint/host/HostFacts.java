@@ -11,10 +11,15 @@ import dev.virtlint.domain.PciAddress;
  * {@code iommu_groups} means the IOMMU is off). Files that exist but could not be used are in
  * {@link #warnings()}. A root captured through libvirt says which facts libvirt did not report in
  * {@link #remoteCapture()}.
+ *
+ * @param framebuffers      the ids of the kernel's framebuffers ({@code /proc/fb}): "EFI VGA" (efifb), "VESA VGA"
+ *                          (vesafb), or a DRM driver's "NAMEdrmfb" ("simpledrmdrmfb", "amdgpudrmfb")
+ * @param vendorResetLoaded whether gnif/vendor-reset's module is loaded (absent without {@code sys/module})
  */
 public record HostFacts(Optional<CpuInfo> cpu, Optional<List<IommuUnit>> iommuUnits,
                         Optional<List<IommuGroup>> iommuGroups, Optional<List<PciDevice>> pciDevices,
                         Optional<Boolean> battery, List<KvmModule> kvmModules,
+                        Optional<List<String>> framebuffers, Optional<Boolean> vendorResetLoaded,
                         Optional<List<FirmwareDescriptor>> firmware, Optional<RemoteCapture> remoteCapture,
                         List<HostWarning> warnings) {
 
@@ -27,6 +32,7 @@ public record HostFacts(Optional<CpuInfo> cpu, Optional<List<IommuUnit>> iommuUn
         iommuGroups = iommuGroups.map(List::copyOf);
         pciDevices = pciDevices.map(List::copyOf);
         kvmModules = List.copyOf(kvmModules);
+        framebuffers = framebuffers.map(List::copyOf);
         firmware = firmware.map(List::copyOf);
         warnings = List.copyOf(warnings);
     }

@@ -42,6 +42,7 @@ public final class HostFactsReport {
                 .orElse(unknown(facts, Fact.BATTERY, missing(HostRootReader.POWER_SUPPLIES))));
         out.println();
         pci(out, facts);
+        console(out, facts);
         firmware(out, facts);
         out.println("Target stack");
         row(out, "QEMU", stack.qemu().orElse(unknown(facts, Fact.QEMU, "unknown")));
@@ -155,6 +156,10 @@ public final class HostFactsReport {
                     .orElse("unknown"));
             line.append("  ").append(group(facts, device));
             out.println(line);
+            out.println("      driver " + device.driverBinding().map(binding -> binding.driver().orElse("none"))
+                    .orElse("unknown") + "; reset " + device.resetMethods().map(HostFactsReport::resetMethods)
+                    .orElse("unknown") + device.bootVga().map(boot -> boot ? "; boot VGA (the firmware's console)"
+                    : "").orElse(""));
             if (device.resources().isEmpty()) {
                 out.println("      BARs " + unknown(facts, Fact.PCI_RESOURCES, "unknown (no usable resource file)"));
             }
@@ -167,6 +172,24 @@ public final class HostFactsReport {
             }
         }
         out.println();
+    }
+
+    private static String resetMethods(List<String> methods) {
+        return methods.isEmpty() ? "none (the kernel cannot reset it)" : String.join(" ", methods);
+    }
+
+    private static void console(PrintWriter out, HostFacts facts) {
+        out.println("Console and modules");
+        row(out, "framebuffers", facts.framebuffers().map(ids -> ids.isEmpty() ? "none"
+                : String.join(", ", ids)).orElse("unknown (" + HostRootReader.FRAMEBUFFERS + " missing)"));
+        row(out, "vendor-reset", facts.vendorResetLoaded().map(loaded -> loaded ? "loaded" : "not loaded")
+                .orElse(missing(HostRootReader.MODULES)));
+        out.println();
+    }
+
+    /** "VGA controller" for a class code the report knows, for findings that name a device. */
+    public static Optional<String> className(int classCode) {
+        return Optional.ofNullable(CLASS_NAMES.get(classCode >> 8));
     }
 
     private static String group(HostFacts facts, PciDevice device) {
@@ -263,6 +286,8 @@ public final class HostFactsReport {
             writeIommu(json, facts);
             writeOptionalBoolean(json, "battery", facts.battery());
             writePci(json, facts);
+            writeStringsOrNull(json, "framebuffers", facts.framebuffers());
+            writeOptionalBoolean(json, "vendorResetLoaded", facts.vendorResetLoaded());
             writeFirmware(json, facts);
             json.writeObjectFieldStart("stack");
             json.writeStringField("qemu", stack.qemu().orElse(null));
@@ -405,6 +430,14 @@ public final class HostFactsReport {
             writeOptionalHex(json, "subsystemDevice", device.subsystemDevice(), 4);
             writeOptionalHex(json, "class", device.classCode(), 6);
             writeOptionalInt(json, "iommuGroup", device.iommuGroup());
+            if (device.driverBinding().isEmpty()) {
+                json.writeNullField("driverBound");
+            } else {
+                json.writeBooleanField("driverBound", device.driverBinding().get().isBound());
+            }
+            json.writeStringField("driver", device.driverBinding().flatMap(DriverBinding::driver).orElse(null));
+            writeStringsOrNull(json, "resetMethods", device.resetMethods());
+            writeOptionalBoolean(json, "bootVga", device.bootVga());
             Optional<List<PciAddress>> peers = facts.iommuGroupPeers(device.address());
             if (peers.isEmpty()) {
                 json.writeNullField("groupPeers");
@@ -479,6 +512,15 @@ public final class HostFactsReport {
             json.writeString(value);
         }
         json.writeEndArray();
+    }
+
+    private static void writeStringsOrNull(JsonGenerator json, String key, Optional<List<String>> values)
+            throws IOException {
+        if (values.isEmpty()) {
+            json.writeNullField(key);
+        } else {
+            writeStrings(json, key, values.get());
+        }
     }
 
     private static void writeOptionalInt(JsonGenerator json, String key, Optional<Integer> value) throws IOException {

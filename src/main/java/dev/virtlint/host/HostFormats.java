@@ -265,6 +265,34 @@ final class HostFormats {
         }
     }
 
+    /** A driver's name as its directory under {@code /sys/bus/pci/drivers} spells it. */
+    static Optional<String> driverName(String text, String path, List<HostWarning> warnings) {
+        String value = text.strip();
+        if (value.matches("[A-Za-z0-9_.:+-]{1,64}")) {
+            return Optional.of(value);
+        }
+        warnings.add(new HostWarning(path, "expected a driver name, got " + quote(value)));
+        return Optional.empty();
+    }
+
+    /** {@code reset_method}: the enabled methods, space-separated, in the order the kernel tries them. */
+    static Optional<List<String>> resetMethods(String text, String path, List<HostWarning> warnings) {
+        List<String> methods = List.of(text.strip().split("\\s+")).stream().filter(m -> !m.isEmpty()).toList();
+        for (String method : methods) {
+            if (!method.matches("[a-z_]{1,32}")) {
+                warnings.add(new HostWarning(path, "expected reset method names, got " + quote(text.strip())));
+                return Optional.empty();
+            }
+        }
+        return Optional.of(methods);
+    }
+
+    /** {@code /proc/fb}: each line "NODE ID"; the ids in node order ("EFI VGA", "simpledrmdrmfb", "amdgpudrmfb"). */
+    static List<String> framebuffers(String text) {
+        return text.lines().map(String::strip).filter(line -> !line.isEmpty())
+                .map(line -> line.replaceFirst("^\\d+\\s+", "")).toList();
+    }
+
     /** A sysfs PCI device name, {@code 0000:01:00.0}; empty for anything else. */
     static Optional<PciAddress> bdf(String name) {
         Matcher matcher = BDF.matcher(name);

@@ -18,10 +18,23 @@ public final class HostRootReader {
     static final String CPUINFO = "proc/cpuinfo";
     static final String PCI_DEVICES = "sys/bus/pci/devices";
     static final String PCI_RESOURCE = "resource";
-    /** The plain files of a PCI device directory; {@code iommu_group} is a link and handled apart. */
+    static final String PCI_DRIVER_OVERRIDE = "driver_override";
+    static final String PCI_RESET_METHOD = "reset_method";
+    static final String PCI_BOOT_VGA = "boot_vga";
+    /**
+     * The plain files of a PCI device directory; {@code iommu_group} and {@code driver} are links and {@code reset}
+     * is write-only, so those three are handled apart.
+     */
     static final List<String> PCI_FILES = List.of("vendor", "device", "subsystem_vendor", "subsystem_device", "class",
-            PCI_RESOURCE);
+            PCI_RESOURCE, PCI_DRIVER_OVERRIDE, PCI_RESET_METHOD, PCI_BOOT_VGA);
     static final String PCI_IOMMU_GROUP = "iommu_group";
+    static final String PCI_DRIVER = "driver";
+    static final String PCI_RESET = "reset";
+    /** The framebuffers the kernel runs, one {@code "%d %s"} line each (node, the driver's id). */
+    static final String FRAMEBUFFERS = "proc/fb";
+    static final String MODULES = "sys/module";
+    /** gnif/vendor-reset's module, as sysfs names it (a module's '-' becomes '_'). */
+    static final String VENDOR_RESET_MODULE = "vendor_reset";
     static final String IOMMU_GROUPS = "sys/kernel/iommu_groups";
     static final String GROUP_DEVICES = "devices";
     static final String RESERVED_REGIONS = "reserved_regions";
@@ -62,8 +75,11 @@ public final class HostRootReader {
         Optional<Boolean> battery = battery();
         List<KvmModule> kvm = kvmModules();
         Optional<List<FirmwareDescriptor>> firmware = firmwareDescriptors();
+        Optional<List<String>> framebuffers = framebuffers();
+        Optional<Boolean> vendorReset = vendorResetLoaded();
         Optional<RemoteCapture> remoteCapture = RemoteCapture.read(files);
-        return new HostFacts(cpu, units, groups, devices, battery, kvm, firmware, remoteCapture, warnings);
+        return new HostFacts(cpu, units, groups, devices, battery, kvm, framebuffers, vendorReset, firmware,
+                remoteCapture, warnings);
     }
 
     private Optional<List<PciDevice>> pciDevices() {
@@ -83,11 +99,54 @@ public final class HostRootReader {
                         files.read(dir + "/" + PCI_RESOURCE)
                                 .flatMap(text -> HostFormats.resources(text, dir + "/" + PCI_RESOURCE, warnings)),
                         files.readLinkNameOrContent(dir + "/" + PCI_IOMMU_GROUP).flatMap(
-                                text -> HostFormats.groupNumber(text, dir + "/" + PCI_IOMMU_GROUP, warnings))));
+                                text -> HostFormats.groupNumber(text, dir + "/" + PCI_IOMMU_GROUP, warnings)),
+                        driverBinding(dir), resetMethods(dir),
+                        files.read(dir + "/" + PCI_BOOT_VGA).flatMap(
+                                text -> HostFormats.moduleFlag(text, dir + "/" + PCI_BOOT_VGA, warnings))));
             }
             devices.sort(Comparator.comparing(PciDevice::address, BY_ADDRESS));
             return devices;
         });
+    }
+
+    /**
+     * A live sysfs links {@code driver} to the driver and has no {@code driver} while none is bound; a snapshot
+     * keeps the driver's name in a plain file. {@code driver_override} exists on every PCI function since Linux
+     * 3.16, so only a directory that has it tells "unbound" apart from "not captured" (an older snapshot).
+     */
+    private Optional<DriverBinding> driverBinding(String dir) {
+        String link = dir + "/" + PCI_DRIVER;
+        Optional<String> name = files.readLinkNameOrContent(link);
+        if (name.isPresent()) {
+            return HostFormats.driverName(name.get(), link, warnings).map(DriverBinding::bound);
+        }
+        return files.exists(dir + "/" + PCI_DRIVER_OVERRIDE) ? Optional.of(DriverBinding.UNBOUND) : Optional.empty();
+    }
+
+    /**
+     * The kernel shows {@code reset} and {@code reset_method} only for a function it can reset
+     * (pci_dev_reset_attr_is_visible, drivers/pci/pci-sysfs.c), so where the capture has the per-device files
+     * ({@code driver_override}), a function without {@code reset} has no reset at all. With {@code reset} but
+     * no {@code reset_method} (Linux before 5.15) the methods are unknown.
+     */
+    private Optional<List<String>> resetMethods(String dir) {
+        String methods = dir + "/" + PCI_RESET_METHOD;
+        Optional<String> text = files.read(methods);
+        if (text.isPresent()) {
+            return HostFormats.resetMethods(text.get(), methods, warnings);
+        }
+        boolean captured = files.exists(dir + "/" + PCI_DRIVER_OVERRIDE);
+        return captured && !files.exists(dir + "/" + PCI_RESET) ? Optional.of(List.of()) : Optional.empty();
+    }
+
+    private Optional<List<String>> framebuffers() {
+        return files.read(FRAMEBUFFERS).map(HostFormats::framebuffers);
+    }
+
+    /** Known wherever {@code sys/module} is: a module is loaded exactly when its directory is there. */
+    private Optional<Boolean> vendorResetLoaded() {
+        return files.isDirectory(MODULES)
+                ? Optional.of(files.isDirectory(MODULES + "/" + VENDOR_RESET_MODULE)) : Optional.empty();
     }
 
     private Optional<Integer> id(String path, int max) {

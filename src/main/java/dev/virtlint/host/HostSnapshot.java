@@ -72,7 +72,8 @@ public final class HostSnapshot {
         iommuGroups();
         iommuUnits();
         powerSupplies();
-        kvmModules();
+        copy(HostRootReader.FRAMEBUFFERS, RootFiles.MAX_BYTES);
+        modules();
         firmware();
         copy(RemoteCapture.FILE, RootFiles.MAX_BYTES);
         out.writeStack(stack);
@@ -97,6 +98,17 @@ public final class HostSnapshot {
                 if (number.isPresent()) {
                     out.write(group, (number.get().strip() + "\n").getBytes(StandardCharsets.UTF_8));
                 }
+            }
+            String driver = dir + "/" + HostRootReader.PCI_DRIVER;
+            if (Files.exists(source.resolve(driver), LinkOption.NOFOLLOW_LINKS)) {
+                Optional<String> driverName = source.readLinkNameOrContent(driver);
+                if (driverName.isPresent()) {
+                    out.write(driver, (driverName.get().strip() + "\n").getBytes(StandardCharsets.UTF_8));
+                }
+            }
+            // Write-only, so it cannot be copied; its presence is the fact (the kernel can reset the function).
+            if (Files.exists(source.resolve(dir + "/" + HostRootReader.PCI_RESET), LinkOption.NOFOLLOW_LINKS)) {
+                out.write(dir + "/" + HostRootReader.PCI_RESET, new byte[0]);
             }
         }
         out.keepIfEmpty(HostRootReader.PCI_DEVICES);
@@ -167,7 +179,17 @@ public final class HostSnapshot {
         out.keepIfEmpty(HostRootReader.POWER_SUPPLIES);
     }
 
-    private void kvmModules() throws SnapshotException {
+    /** The modules rules look at; {@code sys/module} itself says the others are not loaded. */
+    private void modules() throws SnapshotException {
+        if (!source.isDirectory(HostRootReader.MODULES)) {
+            return;
+        }
+        out.directory(HostRootReader.MODULES);
+        String vendorReset = HostRootReader.MODULES + "/" + HostRootReader.VENDOR_RESET_MODULE;
+        if (source.isDirectory(vendorReset)) {
+            out.directory(vendorReset);
+            out.keepIfEmpty(vendorReset);
+        }
         for (HostRootReader.KvmParameter parameter : HostRootReader.KVM_PARAMETERS) {
             if (source.isDirectory(parameter.moduleDir())) {
                 out.directory(parameter.moduleDir());
@@ -175,6 +197,7 @@ public final class HostSnapshot {
                 out.keepIfEmpty(parameter.moduleDir());
             }
         }
+        out.keepIfEmpty(HostRootReader.MODULES);
     }
 
     private void firmware() throws SnapshotException {

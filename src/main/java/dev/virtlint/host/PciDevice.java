@@ -9,14 +9,22 @@ import dev.virtlint.domain.PciAddress;
 /**
  * One {@code /sys/bus/pci/devices/<BDF>} entry. IDs and the class code are absent when their file is;
  * {@code resources} is absent when {@code resource} is missing or malformed, and lists only used lines.
+ *
+ * @param driverBinding which host driver owns the function; absent when the capture does not say
+ * @param resetMethods  the kernel's ways to reset the function, in the order it tries them ({@code reset_method});
+ *                      empty when it has none, absent when unknown
+ * @param bootVga       whether the firmware initialised this display controller for the boot console
+ *                      ({@code boot_vga}, only on VGA-class functions); absent when unknown
  */
 public record PciDevice(PciAddress address, Optional<Integer> vendor, Optional<Integer> device,
                         Optional<Integer> subsystemVendor, Optional<Integer> subsystemDevice,
                         Optional<Integer> classCode, Optional<List<PciResource>> resources,
-                        Optional<Integer> iommuGroup) {
+                        Optional<Integer> iommuGroup, Optional<DriverBinding> driverBinding,
+                        Optional<List<String>> resetMethods, Optional<Boolean> bootVga) {
 
     public PciDevice {
         resources = resources.map(List::copyOf);
+        resetMethods = resetMethods.map(List::copyOf);
     }
 
     /** BAR0–BAR5 that are in use; a 64-bit BAR occupies its index and leaves the next one unused. */
@@ -41,6 +49,11 @@ public record PciDevice(PciAddress address, Optional<Integer> vendor, Optional<I
     /** PCI base class 0x03 (VGA 0x0300, XGA 0x0301, 3D controller 0x0302, other 0x0380). */
     public boolean isDisplayController() {
         return classCode.map(code -> code >> 16 == 0x03).orElse(false);
+    }
+
+    /** PCI-to-PCI bridges (class 0x0604) and semi-transparent ones (0x0609): root and switch ports. */
+    public boolean isBridge() {
+        return classCode.map(code -> code >> 8 == 0x0604 || code >> 8 == 0x0609).orElse(false);
     }
 
     /** Class 0x0403: the HD Audio function GPUs put beside the display function for HDMI/DP audio. */

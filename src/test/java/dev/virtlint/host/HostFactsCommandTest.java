@@ -52,6 +52,32 @@ class HostFactsCommandTest {
     }
 
     @Test
+    void driversResetsAndTheConsoleShowInTextAndJson() throws Exception {
+        Run text = run("--host-root", host("amd-desktop-shared-group"));
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("      driver amdgpu; reset none (the kernel cannot reset it); boot VGA"), text.out());
+        assertTrue(text.out().contains("      driver igc; reset flr pm\n"), text.out());
+        assertTrue(text.out().contains("framebuffers:    amdgpudrmfb"), text.out());
+        assertTrue(text.out().contains("vendor-reset:    not loaded"), text.out());
+
+        Run json = run("--host-root", host("amd-desktop-vfio-ready"), "--format", "json");
+        assertEquals(0, json.exitCode(), json.err());
+        JsonNode root = new ObjectMapper().readTree(json.out());
+        JsonNode gpu = null;
+        for (JsonNode device : root.at("/pciDevices")) {
+            if (device.at("/address").asText().equals("0000:0f:00.0")) {
+                gpu = device;
+            }
+        }
+        assertEquals("vfio-pci", gpu.at("/driver").asText());
+        assertTrue(gpu.at("/driverBound").asBoolean());
+        assertEquals("device_specific", gpu.at("/resetMethods/0").asText());
+        assertFalse(gpu.at("/bootVga").asBoolean());
+        assertTrue(root.at("/vendorResetLoaded").asBoolean());
+        assertTrue(root.at("/framebuffers").isNull(), "no proc/fb in that capture: unknown");
+    }
+
+    @Test
     void jsonHasStableKeys() throws Exception {
         Run run = run("--host-root", host("amd-epyc-2gpu"), "--format", "json");
         assertEquals(0, run.exitCode(), run.err());

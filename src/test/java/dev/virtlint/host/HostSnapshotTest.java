@@ -23,7 +23,8 @@ class HostSnapshotTest {
             new DetectedStack(Optional.empty(), Optional.empty(), Optional.empty(), List.of());
 
     @ParameterizedTest
-    @ValueSource(strings = {"amd-epyc-2gpu", "intel-desktop-39bit", "optimus-laptop"})
+    @ValueSource(strings = {"amd-epyc-2gpu", "intel-desktop-39bit", "optimus-laptop", "amd-desktop-shared-group",
+        "amd-desktop-vfio-ready"})
     void snapshotOfATestdataHostReadsBackTheSameFacts(String name, @TempDir Path out) throws Exception {
         Path root = HostRootReaderTest.host(name);
         HostFacts facts = HostRootReader.read(root);
@@ -76,6 +77,51 @@ class HostSnapshotTest {
         try (Stream<Path> all = Files.walk(snap)) {
             assertTrue(all.noneMatch(Files::isSymbolicLink), "no links in a snapshot");
         }
+    }
+
+    @Test
+    void driverBindingResetAndConsoleOfALiveSysfsSurviveASnapshot(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("root");
+        Path gpu = root.resolve("sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0");
+        HostRootReaderTest.write(gpu, "class", "0x030000\n");
+        HostRootReaderTest.write(gpu, "driver_override", "(null)\n");
+        HostRootReaderTest.write(gpu, "reset", "");
+        HostRootReaderTest.write(gpu, "reset_method", "flr bus\n");
+        HostRootReaderTest.write(gpu, "boot_vga", "1\n");
+        Files.createDirectories(root.resolve("sys/bus/pci/drivers/amdgpu"));
+        Files.createSymbolicLink(gpu.resolve("driver"), Path.of("../../../../bus/pci/drivers/amdgpu"));
+        Path audio = root.resolve("sys/devices/pci0000:00/0000:00:01.0/0000:01:00.1");
+        HostRootReaderTest.write(audio, "driver_override", "(null)\n");
+        Path old = root.resolve("sys/devices/pci0000:00/0000:00:01.0/0000:01:00.2");
+        HostRootReaderTest.write(old, "vendor", "0x10de\n");
+        Files.createDirectories(root.resolve("sys/bus/pci/devices"));
+        for (String bdf : List.of("0000:01:00.0", "0000:01:00.1", "0000:01:00.2")) {
+            Files.createSymbolicLink(root.resolve("sys/bus/pci/devices/" + bdf),
+                    Path.of("../../../devices/pci0000:00/0000:00:01.0/" + bdf));
+        }
+        HostRootReaderTest.write(root, "proc/fb", "0 EFI VGA\n");
+        Files.createDirectories(root.resolve("sys/module/vendor_reset/parameters"));
+        HostFacts live = HostRootReader.read(root);
+        assertEquals(List.of(), live.warnings());
+        PciDevice boot = live.pciDevices().orElseThrow().get(0);
+        assertEquals(Optional.of(DriverBinding.bound("amdgpu")), boot.driverBinding());
+        assertEquals(Optional.of(List.of("flr", "bus")), boot.resetMethods());
+        assertEquals(Optional.of(true), boot.bootVga());
+        PciDevice unbound = live.pciDevices().orElseThrow().get(1);
+        assertEquals(Optional.of(DriverBinding.UNBOUND), unbound.driverBinding());
+        assertEquals(Optional.of(List.of()), unbound.resetMethods(), "no reset file: the kernel cannot reset it");
+        PciDevice notCaptured = live.pciDevices().orElseThrow().get(2);
+        assertEquals(Optional.empty(), notCaptured.driverBinding(), "no driver_override: binding unknown");
+        assertEquals(Optional.empty(), notCaptured.resetMethods());
+        assertEquals(Optional.of(List.of("EFI VGA")), live.framebuffers());
+        assertEquals(Optional.of(true), live.vendorResetLoaded());
+
+        Path snap = HostSnapshot.capture(root, dir.resolve("snap"), false, NO_STACK).outDir();
+
+        assertEquals(live, HostRootReader.read(snap));
+        assertEquals("amdgpu\n", Files.readString(snap.resolve("sys/bus/pci/devices/0000:01:00.0/driver")));
+        assertTrue(Files.isRegularFile(snap.resolve("sys/bus/pci/devices/0000:01:00.0/reset")));
+        assertFalse(Files.exists(snap.resolve("sys/bus/pci/devices/0000:01:00.1/reset")));
     }
 
     @Test

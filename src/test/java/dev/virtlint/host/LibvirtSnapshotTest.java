@@ -80,7 +80,8 @@ class LibvirtSnapshotTest {
 
         PciDevice nic = facts.pciDevice(bdf("0000:00:03.0")).orElseThrow();
         assertEquals(new PciDevice(bdf("0000:00:03.0"), Optional.of(0x1af4), Optional.of(0x1041), Optional.empty(),
-                Optional.empty(), Optional.of(0x020000), Optional.empty(), Optional.empty()), nic);
+                Optional.empty(), Optional.of(0x020000), Optional.empty(), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty()), nic);
         assertEquals(2, facts.pciDevices().orElseThrow().size());
 
         RemoteCapture capture = facts.remoteCapture().orElseThrow();
