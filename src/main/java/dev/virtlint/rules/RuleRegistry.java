@@ -14,6 +14,7 @@ import dev.virtlint.rules.gpu.LaptopDgpu;
 import dev.virtlint.rules.gpu.NvidiaHypervisorVisible;
 import dev.virtlint.rules.gpu.UnstableDeviceAlias;
 import dev.virtlint.rules.host.HostdevNotOnHost;
+import dev.virtlint.rules.host.IommuGroupNotViable;
 import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
 import dev.virtlint.rules.iommu.ViommuAwBitsGuestPhysBitsMismatch;
 import dev.virtlint.rules.iommu.ViommuCachingModeOff;
@@ -65,6 +66,7 @@ public final class RuleRegistry {
             new QemuArgMalformed(),
             new QemuEnvIgnored(),
             new HostdevNotOnHost(),
+            new IommuGroupNotViable(),
             new UnusedSuppression(),
             // Last: it reports what the rules above could not check.
             new ChecksSkipped());
