@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.virtlint.rules.EditDistance;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.LintContext;
 import dev.virtlint.rules.Rule;
@@ -42,7 +43,8 @@ public record RuleSelection(List<String> select, List<String> ignore, Map<String
         int best = Integer.MAX_VALUE;
         for (Rule rule : RuleRegistry.all()) {
             for (String candidate : List.of(rule.meta().id(), rule.meta().name())) {
-                int distance = editDistance(selector.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+                int distance = EditDistance.between(selector.toLowerCase(Locale.ROOT),
+                        candidate.toLowerCase(Locale.ROOT));
                 if (distance < best) {
                     best = distance;
                     closest = candidate.equals(rule.meta().id()) ? candidate
@@ -50,28 +52,9 @@ public record RuleSelection(List<String> select, List<String> ignore, Map<String
                 }
             }
         }
-        String suggestion = best <= Math.max(2, selector.length() / 3) ? ": did you mean " + closest + "?" : "";
+        String suggestion = EditDistance.isCloseEnough(selector, best) ? ": did you mean " + closest + "?" : "";
         return "no rule '" + selector + "'" + suggestion + " Use a rule ID (VL102), a name (amd-1tb-relocation), an"
                 + " ID prefix (VL1) or ALL; 'virt-lint rules' lists them";
-    }
-
-    private static int editDistance(String a, String b) {
-        int[] previous = new int[b.length() + 1];
-        int[] current = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            previous[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            current[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
-            }
-            int[] swap = previous;
-            previous = current;
-            current = swap;
-        }
-        return previous[b.length()];
     }
 
     static boolean matches(String selector, RuleMeta rule) {
