@@ -21,6 +21,7 @@ import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.TargetStack;
 import dev.virtlint.platform.VendorBuild;
 import dev.virtlint.platform.Version;
+import dev.virtlint.schema.DomainSchema;
 import picocli.CommandLine.ITypeConverter;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.TypeConversionException;
@@ -80,6 +81,11 @@ final class TargetOptions {
                     + ").")
     String ovmfVersion;
 
+    @Option(names = "--libvirt-schemas", paramLabel = "DIR",
+            description = "libvirt's RELAX NG schemas (domain.rng and the files it includes) for the schema check,"
+                    + " VL010 (default: " + DomainSchema.INSTALLED_DIRECTORY + ", where libvirt installs them).")
+    Path libvirtSchemas;
+
     @Option(names = "--accel", paramLabel = "ACCEL",
             description = "kvm or tcg (default: the domain's type: kvm -> kvm, qemu -> tcg).")
     Accel accel;
@@ -116,6 +122,9 @@ final class TargetOptions {
         TargetStack stack = new TargetStack(qemu, Optional.ofNullable(qemuBuild), libvirt, ovmf,
                 Optional.ofNullable(accel));
         LintEnvironment environment = LintEnvironment.of(stack, facts);
+        if (libvirtSchemas != null) {
+            environment = environment.withLibvirtSchemas(libvirtSchemas);
+        }
         if (hostVendor == null && hostPhysBits == null) {
             return environment;
         }
@@ -127,7 +136,7 @@ final class TargetOptions {
         HostCpu known = environment.hostCpu();
         HostCpu host = new HostCpu(hostVendor == null ? known.vendorId() : Optional.of(hostVendor.vendorId),
                 hostPhysBits == null ? known.physBits() : OptionalInt.of(hostPhysBits));
-        return new LintEnvironment(stack, host, facts);
+        return new LintEnvironment(stack, host, facts).withLibvirtSchemas(environment.libvirtSchemas());
     }
 
     private static Optional<Version> leadingVersion(String text) {

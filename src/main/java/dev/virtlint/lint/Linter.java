@@ -160,7 +160,7 @@ public final class Linter {
     private static LintContext context(DomainDef domain, Platform platform, List<Platform> hostRange,
                                        LintEnvironment environment, NotChecked notChecked) {
         return new LintContext(domain, platform, hostRange, environment.hostFacts(), environment.declaredDevices(),
-                notChecked);
+                environment.libvirtSchemas(), notChecked);
     }
 
     private List<Finding> checkOn(LintContext context) {

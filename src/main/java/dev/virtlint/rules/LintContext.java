@@ -1,5 +1,6 @@
 package dev.virtlint.rules;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,9 +21,10 @@ import dev.virtlint.xml.XmlElement;
  *                  run lacks the host facts the domain depends on. A rule that states what the domain gets on
  *                  each kind of host (a firmware window's size) reads it; other rules read {@code platform}.
  * @param declaredDevices BAR sizes the configuration declares for host devices, for where the host facts lack them
+ * @param libvirtSchemas the directory of libvirt's RELAX NG schemas the domain is validated against
  */
 public record LintContext(DomainDef domain, Platform platform, List<Platform> hostRange, Optional<HostFacts> hostFacts,
-                          DeclaredDevices declaredDevices, NotChecked notChecked) {
+                          DeclaredDevices declaredDevices, Path libvirtSchemas, NotChecked notChecked) {
 
     public SourceText source() {
         return domain.document().source();
