@@ -19,6 +19,8 @@ import dev.virtlint.platform.HostCpu;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleRegistry;
 import dev.virtlint.rules.Severity;
+import dev.virtlint.rules.model.SchemaInvalid;
+import dev.virtlint.schema.SchemaCheck;
 import dev.virtlint.xml.SafeXmlLoader;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
@@ -92,7 +94,11 @@ final class LintSetup {
             return existing;
         }
         List<Rule> rules = settings.ruleSelection().apply(RuleRegistry.all());
-        Linter linter = new Linter(new SafeXmlLoader(maxFileSize), rules, environments(settings));
+        List<LintEnvironment> environments = environments(settings);
+        if (rules.stream().anyMatch(SchemaInvalid.class::isInstance)) {
+            environments.forEach(environment -> SchemaCheck.compileAhead(environment.libvirtSchemas()));
+        }
+        Linter linter = new Linter(new SafeXmlLoader(maxFileSize), rules, environments);
         Profile profile = new Profile(linter, new FixApplier(linter, settings.unsafeFixes().orElse(false)),
                 FailOn.valueOf(settings.failOn().orElse(FailOn.error.name())).threshold(), rules);
         profiles.put(settings, profile);
@@ -108,7 +114,8 @@ final class LintSetup {
         if (fleet.size() <= 1 || parsed.hasMatchedOption("--host-root")) {
             LintEnvironment environment = targetFor(settings, fleet.stream().findFirst()).environment(warn);
             if (environment.hostFacts().isEmpty() && connectionCpu.isPresent()) {
-                environment = new LintEnvironment(environment.stack(), connectionCpu.get(), Optional.empty());
+                environment = new LintEnvironment(environment.stack(), connectionCpu.get(), Optional.empty())
+                        .withLibvirtSchemas(environment.libvirtSchemas());
             }
             return List.of(environment.withDeclaredDevices(settings.devices()));
         }

@@ -30,6 +30,7 @@ import dev.virtlint.rules.meta.ChecksSkipped;
 import dev.virtlint.rules.meta.UnusedSuppression;
 import dev.virtlint.rules.model.CpuFeaturesWithoutModel;
 import dev.virtlint.rules.model.InvalidValue;
+import dev.virtlint.rules.model.SchemaInvalid;
 import dev.virtlint.rules.qemu.QemuArgHasNativeElement;
 import dev.virtlint.rules.qemu.QemuArgMalformed;
 import dev.virtlint.rules.qemu.QemuEnvIgnored;
@@ -43,6 +44,7 @@ public final class RuleRegistry {
             new DeprecatedMachineType(),
             new UnpinnedMachineType(),
             new CpuFeaturesWithoutModel(),
+            new SchemaInvalid(),
             new QemuRefusesMemory(),
             new PhysBitsTooLow(),
             new Amd1TbRelocation(),

@@ -17,6 +17,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -29,6 +30,7 @@ import dev.virtlint.platform.Accel;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.TargetStack;
 import dev.virtlint.platform.Version;
+import dev.virtlint.schema.DomainSchema;
 import dev.virtlint.support.ProjectPaths;
 import dev.virtlint.xml.SafeXmlLoader;
 
@@ -48,7 +50,8 @@ class RuleFixtureTest {
     /**
      * A fixture may say what it runs on: {@code <!-- fixture: accel=tcg qemu-version=10.0
      * libvirt-version=8.6.0 host-vendor=AuthenticAMD host-phys-bits=48 -->}, or {@code host-root=NAME} for a
-     * captured host under {@code testdata/hosts/}.
+     * captured host under {@code testdata/hosts/}; {@code needs=libvirt-schemas} skips it where libvirt's schemas
+     * are not installed.
      */
     private static Linter linterFor(Path file) throws IOException {
         TargetStack stack = TargetStack.defaults();
@@ -69,6 +72,7 @@ class RuleFixtureTest {
                     case "host-root" -> hostRoot = Optional.of(ProjectPaths.testdata().resolve("hosts").resolve(kv[1]));
                     case "host-vendor" -> hostVendor = Optional.of(kv[1]);
                     case "host-phys-bits" -> hostBits = OptionalInt.of(Integer.parseInt(kv[1]));
+                    case "needs" -> assumeInstalled(kv[1], file);
                     default -> throw new AssertionError("unknown fixture setting " + setting + " in " + file);
                 }
             }
@@ -79,6 +83,15 @@ class RuleFixtureTest {
         }
         LintEnvironment environment = new LintEnvironment(stack, new HostCpu(hostVendor, hostBits), Optional.empty());
         return new Linter(new SafeXmlLoader(), RuleRegistry.all(), environment);
+    }
+
+    private static void assumeInstalled(String what, Path file) {
+        if (!what.equals("libvirt-schemas")) {
+            throw new AssertionError("unknown fixture need " + what + " in " + file);
+        }
+        Path schema = DomainSchema.INSTALLED.resolve("domain.rng");
+        Assumptions.assumeTrue(Files.isRegularFile(schema),
+                schema + " is not installed (no libvirt): " + file.getFileName() + " not checked");
     }
 
     @TestFactory
