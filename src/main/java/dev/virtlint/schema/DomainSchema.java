@@ -50,14 +50,18 @@ public final class DomainSchema {
 
     private final Path entry;
     private final Pattern start;
-    private final ValidatorPatternBuilder builder;
+    /**
+     * Jing's matcher memoises derivatives in its pattern builder, which is not thread-safe (Jing gives each validator
+     * its own); one per linting thread is safe and keeps what it learnt from one domain for the next.
+     */
+    private final ThreadLocal<ValidatorPatternBuilder> builders;
     /** Read from the schema files when a violation first needs them: a valid domain never pays for it. */
     private NameCollector names;
 
-    private DomainSchema(Path entry, Pattern start, ValidatorPatternBuilder builder) {
+    private DomainSchema(Path entry, Pattern start, SchemaPatternBuilder patterns) {
         this.entry = entry;
         this.start = start;
-        this.builder = builder;
+        this.builders = ThreadLocal.withInitial(() -> new ValidatorPatternBuilder(patterns));
     }
 
     /** Compiles {@code directory/domain.rng}; the exception's message says why it cannot be used. */
@@ -76,15 +80,15 @@ public final class DomainSchema {
                     new SAXParseable<Pattern, NameClass, org.xml.sax.Locator, VoidValue, CommentListImpl,
                             AnnotationsImpl>(source, resolver, FAIL_ON_ERROR),
                     FAIL_ON_ERROR, new DatatypeLibraryFactoryImpl(new RegexEngineImpl()), patterns, false);
-            return new DomainSchema(entry, start, new ValidatorPatternBuilder(patterns));
+            return new DomainSchema(entry, start, patterns);
         } catch (IllegalSchemaException | SAXException | IOException e) {
             throw new SchemaUnavailableException(entry + " cannot be read as a RELAX NG schema: " + e.getMessage());
         }
     }
 
-    /** A matcher at the start of a document; each validation takes its own. */
+    /** A matcher at the start of a document, for this thread; each validation takes its own. */
     Matcher newMatcher() {
-        return new PatternMatcher(start, builder);
+        return new PatternMatcher(start, builders.get());
     }
 
     /**
