@@ -32,6 +32,7 @@ import dev.virtlint.rules.model.CpuFeaturesWithoutModel;
 import dev.virtlint.rules.model.InvalidValue;
 import dev.virtlint.rules.model.SchemaInvalid;
 import dev.virtlint.rules.qemu.QemuArgHasNativeElement;
+import dev.virtlint.rules.qemu.QemuArgDuplicate;
 import dev.virtlint.rules.qemu.QemuArgMalformed;
 import dev.virtlint.rules.qemu.QemuEnvIgnored;
 import dev.virtlint.rules.qemu.QemuNamespaceUndeclared;
@@ -67,6 +68,7 @@ public final class RuleRegistry {
             new QemuArgHasNativeElement(),
             new QemuArgMalformed(),
             new QemuEnvIgnored(),
+            new QemuArgDuplicate(),
             new HostdevNotOnHost(),
             new IommuGroupNotViable(),
             new UnusedSuppression(),
