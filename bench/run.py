@@ -3,13 +3,16 @@
 and a bare parse of the same files. Needs target/virt-lint.jar (mvn -q package -DskipTests) and, for the
 comparisons, virt-xml-validate (Debian: libvirt-clients) and ../shared/corpus. Usage:
 
-    bench/run.py [--runs N] [--validate-sample N]
+    bench/run.py [--runs N] [--validate-sample N] [--startup-only]
 
 Targets (issue 8, on a 2-core machine): one GPU domain, cold JVM, median <= 0.35 s; corpus throughput
 >= 20x looping virt-xml-validate and within 3x of the bare parse; peak RSS flat when the corpus grows 10x.
+Issue 18: a cold one-file run with this host's facts (--host-root /) within 1.2x of one without, and the
+libvirt hook's start latency (the installed hook script, as libvirt runs it) beside virt-xml-validate.
 """
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -29,6 +32,15 @@ def timed(command, **kwargs):
     started = time.perf_counter()
     subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, **kwargs)
     return time.perf_counter() - started
+
+
+def timed_with_cpu(command, **kwargs):
+    """Wall seconds and the CPU seconds (user + system) the command and its children used: on a busy machine the
+    CPU time still compares two tools when the wall time no longer does."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = timed(command, **kwargs)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def peak_rss_kib(command):
@@ -65,6 +77,49 @@ def generated_domains(directory):
     return [directory / "hostdevs-1000.xml", directory / "numa-256.xml"]
 
 
+def installed_hook(directory):
+    """The hook script `virt-lint hook install` writes, installed under a scratch root; its configuration is absent."""
+    (directory / "etc" / "libvirt").mkdir(parents=True)
+    subprocess.run([str(LAUNCHER), "hook", "install", "--root", str(directory), "--config",
+                    str(directory / "hook.yaml")], check=True, stdout=subprocess.DEVNULL)
+    return directory / "etc" / "libvirt" / "hooks" / "qemu.d" / "virt-lint"
+
+
+def startup_side_by_side(runs, validate):
+    """Each tool once per round, round after round, so that a busy moment of the machine hits all of them."""
+    with tempfile.TemporaryDirectory() as scratch:
+        hook = installed_hook(Path(scratch))
+        tools = {
+            "virt-lint, no host facts": [str(LAUNCHER), "-q", "--fail-on", "never", str(GPU_DOMAIN)],
+            "virt-lint --host-root /": [str(LAUNCHER), "-q", "--fail-on", "never", "--host-root", "/",
+                                        str(GPU_DOMAIN)],
+            "hook, prepare begin": ["/bin/sh", str(hook), "win11", "prepare", "begin", "-"],
+            "hook, any other step": ["/bin/sh", str(hook), "win11", "stopped", "end", "-"],
+        }
+        if validate:
+            tools["virt-xml-validate"] = [validate, str(GPU_DOMAIN)]
+        walls = {name: [] for name in tools}
+        cpus = {name: [] for name in tools}
+        for _ in range(runs):
+            for name, command in tools.items():
+                with open(GPU_DOMAIN, "rb") as stdin:
+                    wall, cpu = timed_with_cpu(command, stdin=stdin)
+                walls[name].append(wall)
+                cpus[name].append(cpu)
+    medians = {name: statistics.median(values) for name, values in walls.items()}
+    cpu_medians = {name: statistics.median(values) for name, values in cpus.items()}
+    print(f"\n(d) start-up side by side, one GPU domain, median of {runs} rounds (wall, and CPU: user + system)")
+    for name, median in medians.items():
+        print(f"    {name:26s} {median:.3f} s  cpu {cpu_medians[name]:.3f} s")
+    ratio = medians["virt-lint --host-root /"] / medians["virt-lint, no host facts"]
+    cpu_ratio = cpu_medians["virt-lint --host-root /"] / cpu_medians["virt-lint, no host facts"]
+    print(f"    host facts cost {ratio:.2f}x a run without (cpu {cpu_ratio:.2f}x)  "
+          f"[{verdict(ratio <= 1.2)} target <= 1.2x]")
+    if validate:
+        print(f"    the hook adds {medians['hook, prepare begin']:.3f} s to a start, "
+              f"{medians['hook, prepare begin'] / medians['virt-xml-validate']:.1f}x virt-xml-validate")
+
+
 def verdict(ok):
     return "PASS" if ok else "MISS"
 
@@ -74,6 +129,8 @@ def main():
     parser.add_argument("--runs", type=int, default=15, help="cold-start runs per tool (default 15)")
     parser.add_argument("--validate-sample", type=int, default=200,
                         help="files virt-xml-validate is timed on; its rate is per file (default 200)")
+    parser.add_argument("--startup-only", action="store_true",
+                        help="only the cold-start measurements (a) and (d), not the corpus")
     args = parser.parse_args()
     if not JAR.exists():
         sys.exit("bench: build first: mvn -q package -DskipTests")
@@ -90,6 +147,10 @@ def main():
         validate_median = statistics.median(timed([validate, str(GPU_DOMAIN)]) for _ in range(args.runs))
         print(f"    virt-xml-validate   {validate_median:.3f} s   (virt-lint / validate = "
               f"{lint_median / validate_median:.1f}x)")
+
+    startup_side_by_side(args.runs, validate)
+    if args.startup_only:
+        return
 
     # (b) and (c) the corpus in one process
     if not CORPUS.exists():

@@ -4,6 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -98,9 +100,14 @@ final class TargetOptions {
             if (!Files.isDirectory(hostRoot)) {
                 throw new TypeConversionException("--host-root " + hostRoot + " is not a directory");
             }
-            HostFacts read = HostRootReader.read(hostRoot);
+            // The host's files are read while the tools that name the stack answer: a run waits for both.
+            FutureTask<HostFacts> reading = new FutureTask<>(() -> HostRootReader.read(hostRoot));
+            Thread reader = new Thread(reading, "virt-lint host facts");
+            reader.setDaemon(true);
+            reader.start();
+            DetectedStack stack = new StackDetector().detect(hostRoot, () -> await(reading));
+            HostFacts read = await(reading);
             facts = Optional.of(read);
-            DetectedStack stack = new StackDetector().detect(hostRoot, read);
             found = Optional.of(stack);
             for (HostWarning warning : read.warnings()) {
                 warn.accept("virt-lint: host facts: " + warning);
@@ -137,6 +144,20 @@ final class TargetOptions {
         HostCpu host = new HostCpu(hostVendor == null ? known.vendorId() : Optional.of(hostVendor.vendorId),
                 hostPhysBits == null ? known.physBits() : OptionalInt.of(hostPhysBits));
         return new LintEnvironment(stack, host, facts).withLibvirtSchemas(environment.libvirtSchemas());
+    }
+
+    private static HostFacts await(FutureTask<HostFacts> reading) {
+        try {
+            return reading.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TypeConversionException("interrupted while reading the host facts");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
     }
 
     private static Optional<Version> leadingVersion(String text) {

@@ -11,7 +11,11 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -63,25 +67,65 @@ public final class StackDetector {
     }
 
     public DetectedStack detect(Path root, HostFacts facts) {
+        return detect(root, () -> facts);
+    }
+
+    /**
+     * As {@link #detect(Path, HostFacts)}, with the host facts asked for only when the tools do not name the OVMF
+     * release, so that a caller can read them while the tools answer.
+     */
+    public DetectedStack detect(Path root, Supplier<HostFacts> facts) {
         List<HostWarning> warnings = new ArrayList<>();
         Optional<String> qemu;
         Optional<String> libvirt;
         Optional<String> ovmf;
         if (isLiveRoot(root)) {
-            qemu = ask(List.of("qemu-system-x86_64", "--version"), QEMU_VERSION, warnings);
-            libvirt = ask(List.of("virsh", "--version"), LIBVIRT_VERSION, warnings)
-                    .or(() -> ask(List.of("libvirtd", "--version"), LIBVIRT_VERSION, warnings));
-            ovmf = packageVersion(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), warnings)
+            // Each tool on its own thread: every answer is a process start of 10-20 ms, and a run with host facts
+            // (the libvirt hook's, before each guest start) would otherwise wait for them one after another.
+            List<HostWarning> libvirtWarnings = new ArrayList<>();
+            List<HostWarning> ovmfWarnings = new ArrayList<>();
+            FutureTask<Optional<String>> libvirtAnswer = inBackground(() -> ask(List.of("virsh", "--version"),
+                    LIBVIRT_VERSION, libvirtWarnings)
+                    .or(() -> ask(List.of("libvirtd", "--version"), LIBVIRT_VERSION, libvirtWarnings)));
+            FutureTask<Optional<String>> ovmfAnswer = inBackground(() -> packageVersion(
+                    List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), ovmfWarnings)
                     .or(() -> packageVersion(List.of("rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}", "edk2-ovmf"),
-                            warnings));
+                            ovmfWarnings)));
+            qemu = ask(List.of("qemu-system-x86_64", "--version"), QEMU_VERSION, warnings);
+            libvirt = await(libvirtAnswer);
+            ovmf = await(ovmfAnswer);
+            warnings.addAll(libvirtWarnings);
+            warnings.addAll(ovmfWarnings);
         } else {
             Properties stack = readStackFile(new RootFiles(root, warnings), warnings);
             qemu = value(stack, QEMU);
             libvirt = value(stack, LIBVIRT);
             ovmf = value(stack, OVMF);
         }
-        ovmf = ovmf.or(() -> fromDescriptors(facts.firmware().orElse(List.of())));
+        ovmf = ovmf.or(() -> fromDescriptors(facts.get().firmware().orElse(List.of())));
         return new DetectedStack(qemu, libvirt, ovmf, warnings);
+    }
+
+    private static FutureTask<Optional<String>> inBackground(Callable<Optional<String>> question) {
+        FutureTask<Optional<String>> answer = new FutureTask<>(question);
+        Thread thread = new Thread(answer, "virt-lint stack detection");
+        thread.setDaemon(true);
+        thread.start();
+        return answer;
+    }
+
+    private static Optional<String> await(FutureTask<Optional<String>> answer) {
+        try {
+            return answer.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof Error error) {
+                throw error;
+            }
+            throw e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
+        }
     }
 
     /** The filesystem root itself, however it was spelled ({@code /}, {@code /.}, a link to {@code /}). */

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,7 +38,7 @@ class StackDetectorTest {
 
     @Test
     void liveHostVersionsFromTheTools() {
-        List<List<String>> asked = new ArrayList<>();
+        List<List<String>> asked = Collections.synchronizedList(new ArrayList<>());
         StackDetector detector = new StackDetector(answering(Map.of(
                 "qemu-system-x86_64", new StackDetector.CommandResult(0,
                         "QEMU emulator version 10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)\n"
@@ -47,13 +48,13 @@ class StackDetectorTest {
         DetectedStack stack = detector.detect(LIVE, NO_FACTS);
         assertEquals(new DetectedStack(Optional.of("10.0.2"), Optional.of("11.3.0"), Optional.of("2022.11-6+deb12u2"),
                 List.of()), stack);
-        assertEquals(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), asked.get(2));
+        assertTrue(asked.contains(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf")), asked.toString());
         assertEquals(3, asked.size());
     }
 
     @Test
     void libvirtdAndRpmAreTheFallbacks() {
-        List<List<String>> asked = new ArrayList<>();
+        List<List<String>> asked = Collections.synchronizedList(new ArrayList<>());
         StackDetector detector = new StackDetector(answering(Map.of(
                 "virsh", new StackDetector.CommandResult(1, ""),
                 "libvirtd", new StackDetector.CommandResult(0, "libvirtd (libvirt) 10.0.0\n"),
