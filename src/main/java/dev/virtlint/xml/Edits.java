@@ -111,6 +111,17 @@ public final class Edits {
             return TextEdit.insert(anchor.endTag().end(), newline + childIndent + childXml);
         }
         if (parent.children().isEmpty()) {
+            // Whitespace alone between the tags (an emptied <devices>) is replaced, or its last line would stay
+            // behind as a line of spaces; other content (a comment) keeps its own line after the child.
+            Span content = new Span(parent.startTag().end(), parent.endTag().start());
+            String between = source.text().substring(content.start(), content.end());
+            if (between.isBlank()) {
+                return TextEdit.replace(content, newline + childIndent + childXml + newline + parentIndent);
+            }
+            String leadingWhitespace = between.substring(0, between.length() - between.stripLeading().length());
+            if (leadingWhitespace.contains("\n")) {
+                return TextEdit.insert(parent.startTag().end(), newline + childIndent + childXml);
+            }
             return TextEdit.insert(parent.startTag().end(), newline + childIndent + childXml + newline + parentIndent);
         }
         return TextEdit.insert(parent.startTag().end(), newline + childIndent + childXml);
