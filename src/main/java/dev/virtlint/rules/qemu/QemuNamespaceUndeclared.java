@@ -1,6 +1,7 @@
 package dev.virtlint.rules.qemu;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,6 +15,8 @@ import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
 import dev.virtlint.xml.Edits;
+import dev.virtlint.xml.SourceText;
+import dev.virtlint.xml.Span;
 import dev.virtlint.xml.TextEdit;
 import dev.virtlint.xml.XmlAttribute;
 import dev.virtlint.xml.XmlDocument;
@@ -48,13 +51,111 @@ public final class QemuNamespaceUndeclared implements Rule {
                             + " never reach QEMU")
                     .data("binding", block.binding().name().toLowerCase(java.util.Locale.ROOT))
                     .data("namespace", element.namespaceUri())
-                    .fix(fix(domain.document(), block))
+                    .fix(fix(domain, block))
                     .build());
         }
         return findings;
     }
 
-    private Fix fix(XmlDocument document, QemuBlock block) {
+    /**
+     * libvirt's schema allows one block of each kind: beside an honoured block the dropped one's content moves into
+     * it; of several dropped blocks only the first gets the namespace, and the others move into it on the next pass.
+     */
+    private Fix fix(DomainDef domain, QemuBlock block) {
+        Optional<QemuBlock> honoured = domain.qemuBlocks().stream()
+                .filter(other -> other.kind() == block.kind() && other.isHonoured())
+                .findFirst();
+        if (honoured.isPresent()) {
+            return merge(domain.document(), block, honoured.get().element());
+        }
+        QemuBlock firstDropped = domain.qemuBlocks().stream().filter(other -> other.kind() == block.kind())
+                .findFirst().orElseThrow();
+        return firstDropped == block ? declareNamespace(domain.document(), block) : null;
+    }
+
+    private Fix merge(XmlDocument document, QemuBlock block, XmlElement into) {
+        SourceText source = document.source();
+        XmlElement element = block.element();
+        String unit = Edits.indentUnit(source, element);
+        List<String> items = new ArrayList<>();
+        if (!element.isSelfClosing()) {
+            List<Span> spans = new ArrayList<>();
+            element.children().forEach(child -> spans.add(child.span()));
+            document.comments().stream()
+                    .filter(comment -> comment.span().start() > element.startTag().end()
+                            && comment.span().end() <= element.endTag().start()
+                            && element.children().stream().noneMatch(child -> contains(child.span(), comment.span())))
+                    .forEach(comment -> spans.add(comment.span()));
+            spans.sort(Comparator.comparingInt(Span::start));
+            for (Span span : spans) {
+                items.add(asBlock(source, span, renamedInto(element, into.prefix(), span, source), unit));
+            }
+        }
+        List<TextEdit> edits = new ArrayList<>();
+        if (!items.isEmpty()) {
+            edits.add(Edits.appendChildBlock(source, into, String.join("\n", items)));
+        }
+        edits.add(Edits.removeElement(source, element));
+        String content = block.kind() == QemuBlock.Kind.COMMANDLINE ? "arguments" : "device overrides";
+        return Fix.safe("move its " + content + " into the <" + into.qualifiedName() + "> libvirt honours (libvirt's"
+                + " schema allows one)", edits);
+    }
+
+    /** The text of {@code span} with every tag of the dropped block's vocabulary in {@code prefix}. */
+    private static String renamedInto(XmlElement block, String prefix, Span span, SourceText source) {
+        List<TextEdit> renames = new ArrayList<>();
+        for (XmlElement child : block.children()) {
+            if (contains(span, child.span())) {
+                renameSubtree(child, block, prefix, renames);
+            }
+        }
+        renames.sort(Comparator.comparingInt(TextEdit::start).reversed());
+        StringBuilder text = new StringBuilder(source.text().substring(span.start(), span.end()));
+        for (TextEdit rename : renames) {
+            text.replace(rename.start() - span.start(), rename.end() - span.start(), rename.replacement());
+        }
+        return text.toString();
+    }
+
+    private static void renameSubtree(XmlElement element, XmlElement block, String prefix, List<TextEdit> renames) {
+        if (!element.prefix().equals(block.prefix()) || !element.namespaceUri().equals(block.namespaceUri())) {
+            return;
+        }
+        String name = prefix + ":" + element.localName();
+        int nameStart = element.startTag().start() + 1;
+        renames.add(new TextEdit(nameStart, nameStart + element.qualifiedName().length(), name));
+        if (!element.isSelfClosing()) {
+            int endNameStart = element.endTag().start() + 2;
+            renames.add(new TextEdit(endNameStart, endNameStart + element.qualifiedName().length(), name));
+        }
+        element.children().forEach(child -> renameSubtree(child, block, prefix, renames));
+    }
+
+    /**
+     * A child's text in {@link Edits#insertChildBlock}'s notation: its continuation lines lose the child's own
+     * indentation, and each further {@code unit} of it becomes a tab.
+     */
+    private static String asBlock(SourceText source, Span span, String text, String unit) {
+        String before = source.text().substring(source.lineStart(source.positionOf(span.start()).line()), span.start());
+        String base = before.isBlank() ? before : "";
+        String[] lines = text.split("\r?\n", -1);
+        StringBuilder block = new StringBuilder(lines[0]);
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i].startsWith(base) ? lines[i].substring(base.length()) : lines[i].stripLeading();
+            int depth = 0;
+            while (!unit.isEmpty() && line.startsWith(unit.repeat(depth + 1))) {
+                depth++;
+            }
+            block.append('\n').append("\t".repeat(depth)).append(line.substring(unit.length() * depth));
+        }
+        return block.toString();
+    }
+
+    private static boolean contains(Span outer, Span inner) {
+        return inner.start() >= outer.start() && inner.end() <= outer.end();
+    }
+
+    private Fix declareNamespace(XmlDocument document, QemuBlock block) {
         XmlElement element = block.element();
         List<TextEdit> edits = new ArrayList<>();
         switch (block.binding()) {
@@ -67,7 +168,7 @@ public final class QemuNamespaceUndeclared implements Rule {
                 edits.add(TextEdit.replace(declaration.get().valueSpan(), DomainDef.QEMU_NAMESPACE));
             }
             case NO_NAMESPACE -> {
-                renameSubtree(element, edits);
+                prefixSubtree(element, edits);
                 String existing = document.rootNamespaceDeclarations().get(PREFIX);
                 if (existing == null) {
                     edits.add(declare(document, PREFIX));
@@ -96,14 +197,14 @@ public final class QemuNamespaceUndeclared implements Rule {
     }
 
     /** {@code <commandline><arg/>} becomes {@code <qemu:commandline><qemu:arg/>}: prefix every tag. */
-    private static void renameSubtree(XmlElement element, List<TextEdit> edits) {
+    private static void prefixSubtree(XmlElement element, List<TextEdit> edits) {
         edits.add(TextEdit.insert(element.startTag().start() + 1, PREFIX + ":"));
         if (!element.isSelfClosing()) {
             edits.add(TextEdit.insert(element.endTag().start() + 2, PREFIX + ":"));
         }
         for (XmlElement child : element.children()) {
             if (child.namespaceUri().isEmpty()) {
-                renameSubtree(child, edits);
+                prefixSubtree(child, edits);
             }
         }
     }
