@@ -89,7 +89,8 @@ final class OvmfBoot {
         }
     }
 
-    private static Observation run(List<String> commandLine, Path serial, Duration stopDeadline)
+    /** Boots any command line that puts QMP on stdio and the serial port into {@code serial}. */
+    static Observation run(List<String> commandLine, Path serial, Duration stopDeadline)
             throws IOException, InterruptedException {
         long started = System.nanoTime();
         Process process = new ProcessBuilder(commandLine).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -12,9 +12,10 @@ import java.util.regex.Pattern;
  * <ul>
  * <li>TCG instead of KVM (no {@code /dev/kvm} here), and {@code maximum} for {@code host-passthrough}, TCG's
  * nearest CPU;</li>
- * <li>each PCI hostdev (no VFIO here: libvirt refuses them) becomes a virtio NIC at the same guest address, or at
- * the one libvirt picks, with the user alias {@code ua-standinN} (numbered from 0 in document order), so that
- * libvirt lays out the PCI tree as it would with the device and its {@code -device} can be found again;</li>
+ * <li>each PCI hostdev (no VFIO here: libvirt refuses them) becomes a virtio RNG, a PCI Express endpoint like the
+ * device, at the same guest address or at the one libvirt picks, so that libvirt lays out the PCI tree as it would
+ * with the device; its alias, {@link #standInAlias(int)} (numbered from 0 in document order), is the id of its
+ * {@code -device} (a NIC would not do: libvirt's conversion drops a NIC's address and alias);</li>
  * <li>USB hostdevs, virtiofs shares, a passed-through TPM, hugepages, host SMBIOS and the {@code <emulator>} go: they name the author's
  * devices, mounts and distribution;</li>
  * <li>a firmware or varstore template path that does not exist here becomes Debian's OVMF of the same kind (with or
@@ -22,9 +23,6 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public final class ConvertibleHere {
-    /** The alias prefix of the stand-in for the Nth PCI hostdev. */
-    public static final String STAND_IN_ALIAS = "ua-standin";
-
     private static final Pattern ROOT_KVM = Pattern.compile("<domain(\\s[^>]*?)?\\stype=(['\"])kvm\\2");
     private static final Pattern HOST_PASSTHROUGH = Pattern.compile("mode=(['\"])host-passthrough\\1");
     private static final Pattern HOSTDEV =
@@ -44,6 +42,11 @@ public final class ConvertibleHere {
     private static final String OVMF = "/usr/share/OVMF/";
 
     private ConvertibleHere() {
+    }
+
+    /** The alias, and so the QEMU id, of the stand-in for the {@code index}th PCI hostdev of the file. */
+    public static String standInAlias(int index) {
+        return "ua-standin" + index;
     }
 
     public static String prepare(String xml) {
@@ -76,8 +79,8 @@ public final class ConvertibleHere {
             String replacement = "";
             if (PCI_TYPE.matcher(hostdev.group()).find()) {
                 Matcher address = GUEST_ADDRESS.matcher(hostdev.group());
-                replacement = "<interface type='user'><model type='virtio'/><alias name='" + STAND_IN_ALIAS
-                        + standIns++ + "'/>" + (address.find() ? address.group() : "") + "</interface>";
+                replacement = "<rng model='virtio'><backend model='random'>/dev/urandom</backend><alias name='"
+                        + standInAlias(standIns++) + "'/>" + (address.find() ? address.group() : "") + "</rng>";
             }
             hostdev.appendReplacement(out, Matcher.quoteReplacement(replacement));
         }
