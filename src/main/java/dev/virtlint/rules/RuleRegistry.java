@@ -18,6 +18,13 @@ import dev.virtlint.rules.host.IommuGroupNotViable;
 import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
 import dev.virtlint.rules.iommu.ViommuAwBitsGuestPhysBitsMismatch;
 import dev.virtlint.rules.iommu.ViommuCachingModeOff;
+import dev.virtlint.rules.libvirt.CpuTopologyMismatch;
+import dev.virtlint.rules.libvirt.HostPassthroughUnderTcg;
+import dev.virtlint.rules.libvirt.HugepagesBacking;
+import dev.virtlint.rules.libvirt.HugepagesNodeset;
+import dev.virtlint.rules.libvirt.IommuInterruptRemapping;
+import dev.virtlint.rules.libvirt.MaxPhysAddrPassthroughBits;
+import dev.virtlint.rules.libvirt.SecureBootPrerequisites;
 import dev.virtlint.rules.machine.DeprecatedMachineType;
 import dev.virtlint.rules.machine.UnknownMachineType;
 import dev.virtlint.rules.machine.UnpinnedMachineType;
@@ -71,6 +78,13 @@ public final class RuleRegistry {
             new QemuArgDuplicate(),
             new HostdevNotOnHost(),
             new IommuGroupNotViable(),
+            new CpuTopologyMismatch(),
+            new SecureBootPrerequisites(),
+            new MaxPhysAddrPassthroughBits(),
+            new IommuInterruptRemapping(),
+            new HugepagesNodeset(),
+            new HugepagesBacking(),
+            new HostPassthroughUnderTcg(),
             new UnusedSuppression(),
             // Last: it reports what the rules above could not check.
             new ChecksSkipped());
