@@ -62,6 +62,10 @@ final class FirmwareMapView {
         }
         Aperture aperture = view.get().plan().aperture();
         out.println("firmware         " + aperture.explanation());
+        if (environment.ovmfAssumed()) {
+            out.println("ovmf release     " + view.get().plan().input().release() + ", assumed: nothing names the host's"
+                    + " (give --ovmf-version or --host-root); the lint checks every release it verifies");
+        }
         if (aperture.size() == 0) {
             out.println("ovmf-mmio64      none: OVMF has no 64-bit PCI window");
         } else {

@@ -114,8 +114,7 @@ final class LintSetup {
         if (fleet.size() <= 1 || parsed.hasMatchedOption("--host-root")) {
             LintEnvironment environment = targetFor(settings, fleet.stream().findFirst()).environment(warn);
             if (environment.hostFacts().isEmpty() && connectionCpu.isPresent()) {
-                environment = new LintEnvironment(environment.stack(), connectionCpu.get(), Optional.empty())
-                        .withLibvirtSchemas(environment.libvirtSchemas());
+                environment = environment.withHostCpu(connectionCpu.get());
             }
             return List.of(environment.withDeclaredDevices(settings.devices()));
         }

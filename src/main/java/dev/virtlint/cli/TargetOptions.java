@@ -132,6 +132,11 @@ final class TargetOptions {
         if (libvirtSchemas != null) {
             environment = environment.withLibvirtSchemas(libvirtSchemas);
         }
+        boolean ovmfNamed = ovmfVersion != null || detected.flatMap(DetectedStack::ovmf)
+                .flatMap(TargetOptions::ovmfRelease).isPresent();
+        if (!ovmfNamed) {
+            environment = environment.withOvmfAssumed();
+        }
         if (hostVendor == null && hostPhysBits == null) {
             return environment;
         }
@@ -143,7 +148,7 @@ final class TargetOptions {
         HostCpu known = environment.hostCpu();
         HostCpu host = new HostCpu(hostVendor == null ? known.vendorId() : Optional.of(hostVendor.vendorId),
                 hostPhysBits == null ? known.physBits() : OptionalInt.of(hostPhysBits));
-        return new LintEnvironment(stack, host, facts).withLibvirtSchemas(environment.libvirtSchemas());
+        return environment.withHostCpu(host);
     }
 
     private static HostFacts await(FutureTask<HostFacts> reading) {

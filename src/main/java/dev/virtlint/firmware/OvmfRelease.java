@@ -1,5 +1,6 @@
 package dev.virtlint.firmware;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -12,6 +13,12 @@ import java.util.regex.Pattern;
 public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease> {
 
     public static final OvmfRelease EDK2_2022_11 = new OvmfRelease(2022, 11);
+    public static final OvmfRelease EDK2_2025_02 = new OvmfRelease(2025, 2);
+    /**
+     * The releases whose window and BAR placement the oracle tests check by booting them (Debian 12's and Debian
+     * 13's {@code ovmf}): where nothing says which OVMF a host runs, a UEFI guest is checked under each.
+     */
+    public static final List<OvmfRelease> VERIFIED = List.of(EDK2_2022_11, EDK2_2025_02);
 
     private static final Pattern SYNTAX = Pattern.compile("^(?:edk2-stable)?(\\d{4})\\.?(\\d{2})(?:\\D.*)?$");
 

@@ -8,7 +8,9 @@ import java.util.OptionalInt;
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.MaxPhysAddr;
 import dev.virtlint.domain.Sized;
+import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.libvirt.CpuModels;
+import dev.virtlint.platform.GuestPhysBits;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
@@ -70,7 +72,11 @@ public final class HostRange {
         // The vCPU takes the host's width under host-phys-bits, and libvirt refuses an emulated width above it.
         boolean emulatedWidth = domain.cpu().flatMap(cpu -> cpu.maxPhysAddr())
                 .filter(max -> max.mode().equals("emulate")).flatMap(MaxPhysAddr::bits).isPresent();
-        boolean physBits = host.physBits().isEmpty() && (!withoutHost.physBits().isKnown() || emulatedWidth);
+        // OVMF 2024.08 and later read CPUID's guest-phys-bits, which QEMU fills from the host under KVM.
+        boolean firmwareReadsHostWidth = domain.os().usesUefi() && OvmfRelease.parse(withoutHost.stack().ovmf())
+                .map(OvmfRelease::honoursGuestPhysBits).orElse(false) && GuestPhysBits.readsHostWidth(domain, withoutHost);
+        boolean physBits = host.physBits().isEmpty()
+                && (!withoutHost.physBits().isKnown() || emulatedWidth || firmwareReadsHostWidth);
         return new Dimensions(vendor, physBits, narrowestHolding(domain));
     }
 

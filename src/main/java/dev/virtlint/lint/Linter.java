@@ -9,6 +9,7 @@ import java.util.List;
 import dev.virtlint.config.Suppressions;
 import dev.virtlint.domain.DomainBuilder;
 import dev.virtlint.domain.DomainDef;
+import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
@@ -100,7 +101,7 @@ public final class Linter {
     }
 
     /**
-     * Checks a domain on the run's host, or on each host of a fleet with the verdicts merged by {@link FleetVerdicts};
+     * Checks a domain on the run's host, or on each host of a fleet with the verdicts merged by {@link NamedVerdicts};
      * and where the run lacks host facts the domain's behaviour depends on, on every host of the {@link HostRange}
      * with the verdicts merged by {@link ScenarioVerdicts}.
      */
@@ -113,14 +114,14 @@ public final class Linter {
             findings = verdicts.findings();
             last = verdicts.context();
         } else {
-            List<FleetVerdicts.Run> runs = new ArrayList<>();
+            List<NamedVerdicts.Run> runs = new ArrayList<>();
             LintContext context = null;
             for (LintEnvironment environment : environments) {
                 HostVerdicts verdicts = checkOn(domain, environment, notChecked);
-                runs.add(new FleetVerdicts.Run(environment.hostName().orElseThrow(), verdicts.findings()));
+                runs.add(new NamedVerdicts.Run(environment.hostName().orElseThrow(), verdicts.findings()));
                 context = verdicts.context();
             }
-            findings = FleetVerdicts.combine(runs);
+            findings = NamedVerdicts.combine(NamedVerdicts.Kind.FLEET, runs);
             last = context;
         }
         for (Rule rule : rules) {
@@ -138,7 +139,24 @@ public final class Linter {
     private record HostVerdicts(List<Finding> findings, LintContext context) {
     }
 
+    /**
+     * The findings on one host; where the run assumes the OVMF release (nothing named it) and the guest boots UEFI,
+     * under each release of {@link OvmfRelease#VERIFIED}, merged by {@link NamedVerdicts}.
+     */
     private HostVerdicts checkOn(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
+        if (!environment.ovmfAssumed() || !domain.os().usesUefi()) {
+            return checkOnHosts(domain, environment, notChecked);
+        }
+        List<NamedVerdicts.Run> runs = new ArrayList<>();
+        HostVerdicts last = null;
+        for (OvmfRelease release : OvmfRelease.VERIFIED) {
+            last = checkOnHosts(domain, environment.withOvmf(release.toString()), notChecked);
+            runs.add(new NamedVerdicts.Run(release.toString(), last.findings()));
+        }
+        return new HostVerdicts(NamedVerdicts.combine(NamedVerdicts.Kind.OVMF_RELEASES, runs), last.context());
+    }
+
+    private HostVerdicts checkOnHosts(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
         Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
         HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
         if (!unknown.any()) {

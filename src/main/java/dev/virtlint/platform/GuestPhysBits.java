@@ -35,10 +35,7 @@ public final class GuestPhysBits {
         if (platform.accel() == Accel.TCG) {
             return Resolved.of(0, "QEMU leaves guest-phys-bits unset under TCG");
         }
-        boolean automatic = platform.qemu().version().isAtLeast(INTRODUCED.major(), INTRODUCED.minor())
-                && platform.machine().flatMap(MachineType::baseVersion)
-                        .map(base -> base.isAtLeast(INTRODUCED.major(), INTRODUCED.minor())).orElse(false);
-        if (!automatic) {
+        if (!filledFromKvm(platform)) {
             return Resolved.of(0, "QEMU fills guest-phys-bits from KVM only from 9.1, on machine types 9.1 and later");
         }
         Optional<Integer> hostBits = platform.hostPhysBits();
@@ -52,6 +49,18 @@ public final class GuestPhysBits {
         }
         return Resolved.unknown("KVM's GuestPhysBits on a host with " + hostBits.get()
                 + " physical address bits depends on its nested paging levels");
+    }
+
+    /** Whether what CPUID reports depends on the host's physical address bits: QEMU fills it in from KVM. */
+    public static boolean readsHostWidth(DomainDef domain, Platform platform) {
+        return explicit(domain, platform.inputs().cpuModel()).isEmpty() && platform.accel() == Accel.KVM
+                && filledFromKvm(platform);
+    }
+
+    private static boolean filledFromKvm(Platform platform) {
+        return platform.qemu().version().isAtLeast(INTRODUCED.major(), INTRODUCED.minor())
+                && platform.machine().flatMap(MachineType::baseVersion)
+                        .map(base -> base.isAtLeast(INTRODUCED.major(), INTRODUCED.minor())).orElse(false);
     }
 
     /** The width the guest uses for addresses: guest-phys-bits when set (capped at phys-bits), else phys-bits. */

@@ -19,6 +19,10 @@ public record TargetStack(Version qemuVersion, Optional<VendorBuild> qemuBuild, 
                 DEFAULT_OVMF, Optional.empty());
     }
 
+    public TargetStack withOvmf(String release) {
+        return new TargetStack(qemuVersion, qemuBuild, libvirt, release, accel);
+    }
+
     /** The QEMU binary for a domain using {@code machineName}: the given build, else the machine's own. */
     public QemuBinary qemuFor(String machineName) {
         VendorBuild build = qemuBuild.orElseGet(() -> MachineCatalogue.parse(machineName)

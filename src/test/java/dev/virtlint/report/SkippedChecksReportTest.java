@@ -49,7 +49,9 @@ class SkippedChecksReportTest {
         assertEquals(1, occurrences(run.out(), "VL901"), run.out());
         assertTrue(run.out().contains("info VL901 checks-skipped: not checked in all 3 files — "), run.out());
         assertTrue(run.out().contains("Give --host-root DIR"), run.out());
-        assertTrue(run.err().contains("1 info) in 3 files"), "counted once, as it is shown: " + run.err());
+        long infosShown = run.out().lines().filter(line -> line.contains("info VL")).count();
+        assertTrue(run.err().contains(infosShown + (infosShown == 1 ? " info" : " infos") + ") in 3 files"),
+                "VL901 counted once, as it is shown: " + run.err());
     }
 
     @Test

@@ -1,0 +1,102 @@
+package dev.virtlint.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.virtlint.support.CliRun;
+
+/**
+ * Where nothing names the host's OVMF release, a UEFI guest is checked under every release virt-lint verifies by
+ * boot, and a finding says under which: OVMF 2022.11 puts an AMD vCPU's 40-bit window in the HyperTransport hole,
+ * 2025.02 moves it below.
+ */
+class OvmfReleaseRangeTest {
+    private static final String EPYC_GPU = """
+            <domain type='kvm'>
+              <name>gpu</name>
+              <memory unit='GiB'>16</memory>
+              <os firmware='efi'><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>
+              <cpu mode='custom'><model>EPYC</model></cpu>
+              <devices>
+                <hostdev mode='subsystem' type='pci' managed='yes'>
+                  <source><address domain='0x0000' bus='0x41' slot='0x00' function='0x0'/></source>
+                </hostdev>
+              </devices>
+            </domain>
+            """;
+
+    @TempDir
+    Path dir;
+
+    private List<JsonNode> findings(String rule, String... options) throws IOException {
+        Path file = dir.resolve("gpu.xml");
+        Files.writeString(file, EPYC_GPU);
+        List<String> args = new ArrayList<>(List.of("--isolated", "--format", "json"));
+        args.addAll(List.of(options));
+        args.add(file.toString());
+        List<JsonNode> found = new ArrayList<>();
+        for (JsonNode finding : new ObjectMapper().readTree(CliRun.run(args.toArray(String[]::new)).out())
+                .get("files").get(0).get("findings")) {
+            if (finding.get("rule").asText().equals(rule)) {
+                found.add(finding);
+            }
+        }
+        return found;
+    }
+
+    @Test
+    void aFindingUnderSomeReleasesNamesThem() throws IOException {
+        List<JsonNode> vl104 = findings("VL104");
+        assertEquals(1, vl104.size());
+        JsonNode finding = vl104.get(0);
+        assertTrue(finding.get("message").asText().startsWith("With OVMF 2022.11: "), finding.toString());
+        assertTrue(finding.get("message").asText().contains("This run does not know the host's OVMF release"),
+                finding.toString());
+        assertEquals("[\"2022.11\"]", finding.get("data").get("failsOn").get("ovmfReleases").toString());
+        assertFalse(finding.get("severity").asText().equals("error"));
+    }
+
+    @Test
+    void aNamedReleaseIsTheOnlyOneChecked() throws IOException {
+        assertTrue(findings("VL104", "--ovmf-version", "2025.02").isEmpty(), "2025.02 moves the window below the hole");
+        List<JsonNode> old = findings("VL104", "--ovmf-version", "2022.11");
+        assertEquals(1, old.size());
+        assertFalse(old.get(0).get("message").asText().contains("With OVMF"), old.get(0).toString());
+        assertFalse(old.get(0).get("data").has("ovmfReleases"));
+    }
+
+    @Test
+    void aFindingUnderEveryReleaseSaysWhatEachDoes() throws IOException {
+        Path config = dir.resolve(".virt-lint.yaml");
+        Files.writeString(config, "devices:\n  \"0000:41:00.0\": {bars: {1: 1T}}\n");
+        Path file = dir.resolve("gpu.xml");
+        Files.writeString(file, EPYC_GPU);
+        JsonNode json = new ObjectMapper().readTree(CliRun.run("--config", config.toString(), "--format", "json",
+                file.toString()).out());
+        JsonNode vl201 = null;
+        for (JsonNode finding : json.get("files").get(0).get("findings")) {
+            if (finding.get("rule").asText().equals("VL201")) {
+                vl201 = finding;
+            }
+        }
+        assertTrue(vl201 != null, json.toString());
+        assertEquals("error", vl201.get("severity").asText(), "a 1 TiB BAR fits under neither release");
+        String message = vl201.get("message").asText();
+        assertTrue(message.startsWith("With OVMF 2022.11: ") && message.contains(". With OVMF 2025.02: "), message);
+        assertEquals("[\"2022.11\",\"2025.02\"]", vl201.get("data").get("ovmfReleases").toString());
+        assertFalse(vl201.get("data").has("failsOn"), vl201.toString());
+    }
+}
