@@ -69,8 +69,8 @@ final class TargetOptions {
     Version qemuVersion;
 
     @Option(names = "--qemu-build", paramLabel = "BUILD",
-            description = "Whose QEMU build: upstream, rhel or ubuntu (default: the one whose machine types the"
-                    + " domain uses, else upstream).")
+            description = "Whose QEMU build: upstream, rhel or ubuntu (default: the one --host-root's QEMU names,"
+                    + " else the one whose machine types the domain uses, else upstream).")
     VendorBuild qemuBuild;
 
     @Option(names = "--libvirt-version", paramLabel = "X.Y.Z", converter = VersionConverter.class,
@@ -126,7 +126,10 @@ final class TargetOptions {
         String ovmf = Optional.ofNullable(ovmfVersion)
                 .or(() -> detected.flatMap(DetectedStack::ovmf).flatMap(TargetOptions::ovmfRelease))
                 .orElse(TargetStack.DEFAULT_OVMF);
-        TargetStack stack = new TargetStack(qemu, Optional.ofNullable(qemuBuild), libvirt, ovmf,
+        // A build the host's QEMU names settles the machine types too; without one the domain's own types pick it.
+        Optional<VendorBuild> build = Optional.ofNullable(qemuBuild)
+                .or(() -> detected.flatMap(DetectedStack::qemu).flatMap(VendorBuild::ofQemuVersion));
+        TargetStack stack = new TargetStack(qemu, build, libvirt, ovmf,
                 Optional.ofNullable(accel));
         LintEnvironment environment = LintEnvironment.of(stack, facts);
         if (libvirtSchemas != null) {

@@ -34,7 +34,12 @@ public final class StackDetector {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_OUTPUT = 64 * 1024;
 
-    private static final Pattern QEMU_VERSION = Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?)");
+    /**
+     * The version and, where the packager set one, the package in parentheses ({@code 10.0.2 (Debian
+     * 1:10.0.2+ds-2+deb13u1~bpo12+1)}), which says whose build it is and so which machine types it has.
+     */
+    private static final Pattern QEMU_VERSION =
+            Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?(?: \\([^)\\n]*\\))?)");
     private static final Pattern LIBVIRT_VERSION = Pattern.compile("(?:^|\\s)(\\d+\\.\\d+\\.\\d+)\\s*$");
     /** {@code edk2-stable202211}, Nix's {@code …-OVMF-202411-fd/…}, {@code edk2-ovmf-20230524}. */
     private static final Pattern EDK2_RELEASE =

@@ -69,6 +69,28 @@ class HostRootLintTest {
         assertEquals(live.out(), captured.out());
     }
 
+    /**
+     * A captured host's QEMU names its package: Debian's builds upstream's machine types, so a machine type of
+     * Ubuntu's QEMU is VL001 there, while on Ubuntu's QEMU, or a QEMU that names no package, it passes.
+     */
+    @Test
+    void theHostsQemuPackageDecidesWhoseMachineTypesTheDomainMayUse() throws IOException {
+        Path file = dir.resolve("cosmic.xml");
+        Files.copy(ProjectPaths.testdata().resolve("rules/VL001/ubuntu-type-build-unknown.xml"), file);
+        for (String qemu : new String[] {"10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)",
+                "8.2.2 (Debian 1:8.2.2+ds-0ubuntu1.4)", "10.0.2"}) {
+            Path host = Files.createDirectories(dir.resolve("host-" + qemu.hashCode()));
+            Files.writeString(host.resolve("virt-lint-stack.properties"), "qemu=" + qemu + "\n");
+            CliRun run = CliRun.run("--color=never", "--host-root", host.toString(), file.toString());
+            boolean upstream = qemu.contains("deb13u1");
+            assertEquals(upstream, run.out().contains("error VL001"), qemu + ": " + run.out() + run.err());
+            if (upstream) {
+                assertTrue(run.out().contains("'pc-i440fx-cosmic' is a machine type of Ubuntu's QEMU builds only, and"
+                        + " the target QEMU 10.0.2 is upstream's build"), run.out());
+            }
+        }
+    }
+
     @Test
     void aMissingHostRootIsAUsageError() throws IOException {
         CliRun run = CliRun.run("--host-root", dir.resolve("nope").toString(), domain().toString());

@@ -46,7 +46,8 @@ class StackDetectorTest {
                 "virsh", new StackDetector.CommandResult(0, "11.3.0\n"),
                 "dpkg-query", new StackDetector.CommandResult(0, "2022.11-6+deb12u2")), asked));
         DetectedStack stack = detector.detect(LIVE, NO_FACTS);
-        assertEquals(new DetectedStack(Optional.of("10.0.2"), Optional.of("11.3.0"), Optional.of("2022.11-6+deb12u2"),
+        assertEquals(new DetectedStack(Optional.of("10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)"),
+                Optional.of("11.3.0"), Optional.of("2022.11-6+deb12u2"),
                 List.of()), stack);
         assertTrue(asked.contains(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf")), asked.toString());
         assertEquals(3, asked.size());
@@ -158,6 +159,6 @@ class StackDetectorTest {
         DetectedStack stack = new StackDetector().detect(LIVE, HostRootReader.read(LIVE));
         assertEquals(List.of(), stack.warnings());
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/qemu-system-x86_64")), "QEMU is not installed here");
-        assertTrue(stack.qemu().orElseThrow().matches("\\d+\\.\\d+(\\.\\d+)?"), stack.toString());
+        assertTrue(stack.qemu().orElseThrow().matches("\\d+\\.\\d+(\\.\\d+)?( \\([^)]*\\))?"), stack.toString());
     }
 }

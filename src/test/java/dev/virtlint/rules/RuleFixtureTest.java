@@ -29,6 +29,7 @@ import dev.virtlint.lint.Linter;
 import dev.virtlint.platform.Accel;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.TargetStack;
+import dev.virtlint.platform.VendorBuild;
 import dev.virtlint.platform.Version;
 import dev.virtlint.schema.DomainSchema;
 import dev.virtlint.support.ProjectPaths;
@@ -48,7 +49,7 @@ class RuleFixtureTest {
     private static final Pattern SETTINGS = Pattern.compile("<!--\\s*fixture:(.*?)-->");
 
     /**
-     * A fixture may say what it runs on: {@code <!-- fixture: accel=tcg qemu-version=10.0
+     * A fixture may say what it runs on: {@code <!-- fixture: accel=tcg qemu-version=10.0 qemu-build=upstream
      * libvirt-version=8.6.0 host-vendor=AuthenticAMD host-phys-bits=48 -->}, or {@code host-root=NAME} for a
      * captured host under {@code testdata/hosts/}; {@code needs=libvirt-schemas} skips it where libvirt's schemas
      * are not installed.
@@ -69,6 +70,9 @@ class RuleFixtureTest {
                             stack.libvirt(), stack.ovmf(), stack.accel());
                     case "libvirt-version" -> stack = new TargetStack(stack.qemuVersion(), stack.qemuBuild(),
                             Version.parse(kv[1]), stack.ovmf(), stack.accel());
+                    case "qemu-build" -> stack = new TargetStack(stack.qemuVersion(),
+                            Optional.of(VendorBuild.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT))), stack.libvirt(),
+                            stack.ovmf(), stack.accel());
                     case "host-root" -> hostRoot = Optional.of(ProjectPaths.testdata().resolve("hosts").resolve(kv[1]));
                     case "host-vendor" -> hostVendor = Optional.of(kv[1]);
                     case "host-phys-bits" -> hostBits = OptionalInt.of(Integer.parseInt(kv[1]));

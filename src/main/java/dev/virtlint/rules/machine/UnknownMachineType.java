@@ -2,8 +2,12 @@ package dev.virtlint.rules.machine;
 
 import java.util.List;
 
+import dev.virtlint.platform.MachineFamily;
+import dev.virtlint.platform.MachineType;
 import dev.virtlint.platform.Platform;
+import dev.virtlint.platform.QemuBinary;
 import dev.virtlint.platform.Registration;
+import dev.virtlint.platform.VendorBuild;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.LintContext;
@@ -24,12 +28,37 @@ public final class UnknownMachineType implements Rule {
         String qemu = "QEMU " + platform.qemu().version();
         String why = platform.machine().isEmpty()
                 ? "no QEMU build defines a machine type named '" + name + "'"
+                : platform.machine().get().vendorBuild() != platform.qemu().build()
+                ? anotherBuildsType(platform.machine().get(), platform.qemu(), qemu)
                 : qemu + " does not register '" + name + "'";
         var element = MachineElements.anchor(context.domain());
         var at = element.attribute("machine");
         String message = why + ": libvirt refuses the domain with \"unsupported configuration: Emulator"
                 + " '/usr/bin/qemu-system-x86_64' does not support machine type '" + name + "'\"";
         return List.of((at.isPresent() ? context.finding(this, at.get(), message) : context.finding(this, element,
-                message)).data("machine", name).data("qemuVersion", platform.qemu().version().toString()).build());
+                message)).data("machine", name).data("qemuVersion", platform.qemu().version().toString())
+                .data("qemuBuild", label(platform.qemu().build())).build());
+    }
+
+    /**
+     * Ubuntu's and RHEL's builds register machine types of their own, which no other build has. The target build
+     * is known here (--qemu-build, or the package the host's QEMU names): the type is refused however current.
+     */
+    private static String anotherBuildsType(MachineType type, QemuBinary binary, String qemu) {
+        String upstreamTwin = type.baseVersion()
+                .map(base -> "; it is based on upstream's pc-" + (type.family() == MachineFamily.Q35
+                        ? "q35-" : "i440fx-") + base.series())
+                .orElse("");
+        return "'" + type.concreteName() + "' is a machine type of " + label(type.vendorBuild()) + " QEMU builds only,"
+                + " and the target " + qemu + " is " + label(binary.build()) + " build, which does not register it"
+                + (binary.build() == VendorBuild.RHEL ? "" : upstreamTwin);
+    }
+
+    private static String label(VendorBuild build) {
+        return switch (build) {
+            case UPSTREAM -> "upstream's";
+            case RHEL -> "RHEL's";
+            case UBUNTU -> "Ubuntu's";
+        };
     }
 }
