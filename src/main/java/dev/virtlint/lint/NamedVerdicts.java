@@ -83,7 +83,12 @@ final class NamedVerdicts {
         inSettings.forEach((name, finding) -> settingsByMessage.computeIfAbsent(
                 ScenarioVerdicts.stripPeriod(finding.message()), message -> new ArrayList<>()).add(name));
         List<String> parts = new ArrayList<>();
-        settingsByMessage.forEach((message, names) -> parts.add(kind.prefix + names(names) + ": " + message));
+        if (everySetting && settingsByMessage.size() == 1) {
+            // Said alike everywhere, differing only in data or in how its fix is described: nothing to name.
+            parts.add(settingsByMessage.keySet().iterator().next());
+        } else {
+            settingsByMessage.forEach((message, names) -> parts.add(kind.prefix + names(names) + ": " + message));
+        }
         Finding worst = inSettings.values().stream()
                 .min((a, b) -> Integer.compare(a.severity().ordinal(), b.severity().ordinal())).orElseThrow();
         Map<String, Object> data = new LinkedHashMap<>(worst.data());
