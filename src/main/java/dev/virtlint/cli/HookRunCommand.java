@@ -18,7 +18,9 @@ import dev.virtlint.lint.FileResult;
 import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.lint.Linter;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleRegistry;
+import dev.virtlint.rules.model.SchemaInvalid;
 import dev.virtlint.xml.SafeXmlLoader;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
@@ -144,7 +146,10 @@ final class HookRunCommand implements Callable<Integer> {
         } catch (TypeConversionException e) {
             throw new IllegalStateException(e.getMessage(), e);
         }
-        Linter linter = new Linter(new SafeXmlLoader(), RuleRegistry.all(), environment);
+        // Not VL010: libvirt wrote this XML itself from a definition it accepted, so its schema holds, and loading
+        // the schema would be a third of the hook's time at every start.
+        List<Rule> rules = RuleRegistry.all().stream().filter(rule -> !(rule instanceof SchemaInvalid)).toList();
+        Linter linter = new Linter(new SafeXmlLoader(), rules, environment);
         return linter.lint(name + ".xml", streams.in());
     }
 

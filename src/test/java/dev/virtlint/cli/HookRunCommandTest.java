@@ -113,6 +113,13 @@ class HookRunCommandTest {
     }
 
     @Test
+    void libvirtsSchemaIsNotCheckedAgainOnXmlLibvirtWrote() {
+        CliRun run = hook(CLEAN.replace("  <devices>", "  <frobnicate/>\n  <devices>"), "--config", noConfig(), "clean",
+                "prepare", "begin", "-");
+        assertEquals(0, run.exitCode(), run.err());
+    }
+
+    @Test
     void blockOnInfoStopsOnInformationToo() throws IOException {
         CliRun run = hook(PHYS_BITS_TOO_LOW, "--config", config("block-on: info\n"), "bad", "prepare", "begin", "-");
         assertEquals(1, run.exitCode(), run.err());
