@@ -1,5 +1,7 @@
 package dev.virtlint.cli;
 
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -132,7 +134,7 @@ final class HookRunCommand implements Callable<Integer> {
         if (blocking.isEmpty()) {
             return ExitCodes.CLEAN;
         }
-        streams.err().print(HookReport.refusal(name, blocking, file));
+        err().print(HookReport.refusal(name, blocking, file));
         return ExitCodes.FINDINGS;
     }
 
@@ -156,9 +158,16 @@ final class HookRunCommand implements Callable<Integer> {
     private int couldNotCheck(String why, FailureMode mode) {
         String outcome = mode == FailureMode.FAIL_OPEN ? "it starts unchecked (fail-open)"
                 : "it is not started (fail-closed)";
-        FailureLog.log("virt-lint hook: could not check guest '" + name + "': " + why + "; " + outcome,
-                streams.err());
+        FailureLog.log("virt-lint hook: could not check guest '" + name + "': " + why + "; " + outcome, err());
         return mode == FailureMode.FAIL_OPEN ? ExitCodes.CLEAN : ExitCodes.FINDINGS;
+    }
+
+    /**
+     * Standard error as UTF-8: libvirt runs hooks with LC_ALL=C, under which Java prints '?' for each character
+     * outside ASCII, and passes the bytes on to the user as they are.
+     */
+    private PrintStream err() {
+        return new PrintStream(streams.err(), true, StandardCharsets.UTF_8);
     }
 
     private static Path defaultConfigFile() {

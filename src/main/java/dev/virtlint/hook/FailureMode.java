@@ -3,7 +3,10 @@ package dev.virtlint.hook;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** What the hook does with a guest it could not check (an internal error, a timeout, a configuration it cannot read). */
+/**
+ * What the hook does with a guest it could not check: an internal error, a timeout, a configuration it cannot
+ * read.
+ */
 public enum FailureMode {
     /** Log why and let the guest start: a broken virt-lint must not keep a host's guests down. */
     FAIL_OPEN("fail-open"),

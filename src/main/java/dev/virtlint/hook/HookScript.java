@@ -38,10 +38,10 @@ public record HookScript(List<String> command, Optional<String> config, Optional
         FailureMode whenGone = failureMode.orElse(FailureMode.FAIL_OPEN);
         StringBuilder script = new StringBuilder();
         script.append("#!/bin/sh\n").append(MARKER).append('\n');
-        script.append("# libvirt runs each executable file in this directory at every step of a QEMU guest's life, with the\n"
-                + "# guest's XML on standard input. virt-lint checks it at 'prepare begin', before anything is set up; a\n"
-                + "# non-zero exit refuses the start and libvirt shows what it printed. Every other step ends here, without\n"
-                + "# reading the XML (libvirt does not mind) and without starting Java.\n");
+        script.append("# libvirt runs each executable file in this directory at every step of a QEMU guest's life,\n"
+                + "# with the guest's XML on standard input. virt-lint checks it at 'prepare begin', before anything\n"
+                + "# is set up; a non-zero exit refuses the start and libvirt shows what it printed. Every other step\n"
+                + "# ends here, without reading the XML (libvirt does not mind) and without starting Java.\n");
         for (String directory : createdDirectories) {
             script.append(CREATED).append(directory).append('\n');
         }
@@ -147,7 +147,8 @@ public record HookScript(List<String> command, Optional<String> config, Optional
 
     /** A word as sh reads it literally: bare when it has only safe characters, else in single quotes. */
     public static String quote(String word) {
-        if (!word.isEmpty() && word.chars().allMatch(c -> Character.isLetterOrDigit(c) || "/._-+=:,@%".indexOf(c) >= 0)) {
+        if (!word.isEmpty()
+                && word.chars().allMatch(c -> Character.isLetterOrDigit(c) || "/._-+=:,@%".indexOf(c) >= 0)) {
             return word;
         }
         return "'" + word.replace("'", "'\\''") + "'";

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -103,6 +104,19 @@ class HookRunCommandTest {
                 + " the fix lowers <maxMemory>, an unsafe fix: " + run.err());
         assertFalse(run.err().contains("VL102"), "information does not block and is not shown: " + run.err());
         assertEquals("", run.out());
+    }
+
+    @Test
+    void theReportIsUtf8EvenWhereTheLocaleIsC() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Main.run(new String[] {"hook", "run", "--host-root",
+            ProjectPaths.testdata().resolve("hosts/intel-desktop-39bit").toString(), "--config", noConfig(), "bad",
+            "prepare", "begin", "-"}, new ByteArrayInputStream(PHYS_BITS_TOO_LOW.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.US_ASCII),
+                new PrintStream(err, true, StandardCharsets.US_ASCII));
+        assertEquals(1, code);
+        String report = err.toString(StandardCharsets.UTF_8);
+        assertTrue(report.contains("phys-bits) \u2014 QEMU says"), report);
     }
 
     @Test
