@@ -13,6 +13,7 @@ import dev.virtlint.rules.gpu.GpuRootPortHotplug;
 import dev.virtlint.rules.gpu.LaptopDgpu;
 import dev.virtlint.rules.gpu.NvidiaHypervisorVisible;
 import dev.virtlint.rules.gpu.UnstableDeviceAlias;
+import dev.virtlint.rules.host.DeviceNotBindable;
 import dev.virtlint.rules.host.HostdevNotOnHost;
 import dev.virtlint.rules.host.IommuGroupNotViable;
 import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
@@ -78,6 +79,7 @@ public final class RuleRegistry {
             new QemuArgDuplicate(),
             new HostdevNotOnHost(),
             new IommuGroupNotViable(),
+            new DeviceNotBindable(),
             new CpuTopologyMismatch(),
             new SecureBootPrerequisites(),
             new MaxPhysAddrPassthroughBits(),

@@ -24,7 +24,7 @@ class HostSnapshotTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"amd-epyc-2gpu", "intel-desktop-39bit", "optimus-laptop", "amd-desktop-shared-group",
-        "amd-desktop-vfio-ready"})
+        "amd-desktop-vfio-ready", "intel-desktop-efifb"})
     void snapshotOfATestdataHostReadsBackTheSameFacts(String name, @TempDir Path out) throws Exception {
         Path root = HostRootReaderTest.host(name);
         HostFacts facts = HostRootReader.read(root);
