@@ -42,6 +42,7 @@ import dev.virtlint.rules.model.SchemaInvalid;
 import dev.virtlint.rules.qemu.QemuArgHasNativeElement;
 import dev.virtlint.rules.qemu.QemuArgDuplicate;
 import dev.virtlint.rules.qemu.QemuArgMalformed;
+import dev.virtlint.rules.qemu.QemuBackendUnused;
 import dev.virtlint.rules.qemu.QemuEnvIgnored;
 import dev.virtlint.rules.qemu.QemuNamespaceUndeclared;
 
@@ -75,6 +76,7 @@ public final class RuleRegistry {
             new QemuNamespaceUndeclared(),
             new QemuArgHasNativeElement(),
             new QemuArgMalformed(),
+            new QemuBackendUnused(),
             new QemuEnvIgnored(),
             new QemuArgDuplicate(),
             new HostdevNotOnHost(),

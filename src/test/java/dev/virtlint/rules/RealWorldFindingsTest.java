@@ -28,7 +28,7 @@ import dev.virtlint.xml.SafeXmlLoader;
  */
 class RealWorldFindingsTest {
     private static final Set<String> RULES = Set.of("VL005", "VL401", "VL402", "VL403", "VL404", "VL405", "VL502", "VL503",
-            "VL505", "VL506");
+            "VL504", "VL505", "VL506");
     private static final Path EXPECTED = ProjectPaths.projectDir().resolve("src/test/resources/real-world-findings.txt");
 
     @Test

@@ -37,7 +37,8 @@ public final class CpuFeaturesWithoutModel implements Rule {
         FindingBuilder finding = context.finding(this, cpu.element(), "libvirt refuses the domain at define: \""
                         + LIBVIRT_ERROR + "\". This <cpu> has " + mode + " " + cpu.features().size() + " <feature>"
                         + (cpu.features().size() == 1 ? "" : "s") + " and no <model> for them to modify; name the model"
-                        + " (<model>EPYC</model>), or use mode='host-passthrough' or 'host-model' to modify the host's CPU")
+                        + " (<model>EPYC</model>), or use mode='host-passthrough' or 'host-model' to modify the host's"
+                        + " CPU")
                 .data("features", cpu.features().stream().map(CpuFeature::name).toList());
         hostPassthroughFix(context.domain(), cpu).ifPresent(finding::fix);
         return List.of(finding.build());

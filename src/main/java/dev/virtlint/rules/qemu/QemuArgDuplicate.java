@@ -84,7 +84,8 @@ public final class QemuArgDuplicate implements Rule {
             }
             return Optional.of(context.finding(this, repeat.value().get().element(), qemu + " builds one SMBIOS type "
                             + type + " structure from every -smbios type=" + type + ", the later value of a field"
-                            + " winning without a word: the guest gets " + String.join(", ", overridden) + ", from line "
+                            + " winning without a word: the guest gets " + String.join(", ", overridden)
+                            + ", from line "
                             + line(context, repeat) + " over line " + line(context, first))
                     .data("type", type)
                     .build());

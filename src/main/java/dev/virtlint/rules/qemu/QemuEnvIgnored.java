@@ -15,7 +15,8 @@ import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
 
 @RuleInfo(id = "VL505", name = "qemu-env-ignored", severity = Severity.WARNING, family = Family.QEMU,
-        summary = "A qemu:env audio variable (QEMU_AUDIO_DRV, QEMU_PA_SERVER, …) that QEMU 8.2 and later no longer read")
+        summary = "A qemu:env audio variable (QEMU_AUDIO_DRV, QEMU_PA_SERVER, …) that QEMU 8.2 and later no longer"
+                + " read")
 public final class QemuEnvIgnored implements Rule {
     /** QEMU 8.2 deleted audio/audio_legacy.c, the only code that read these variables. */
     static final Version REMOVED_IN = Version.of(8, 2);
