@@ -16,6 +16,7 @@ import dev.virtlint.rules.gpu.UnstableDeviceAlias;
 import dev.virtlint.rules.host.DeviceNotBindable;
 import dev.virtlint.rules.host.HostdevNotOnHost;
 import dev.virtlint.rules.host.IommuGroupNotViable;
+import dev.virtlint.rules.host.NoReset;
 import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
 import dev.virtlint.rules.iommu.ViommuAwBitsGuestPhysBitsMismatch;
 import dev.virtlint.rules.iommu.ViommuCachingModeOff;
@@ -82,6 +83,7 @@ public final class RuleRegistry {
             new HostdevNotOnHost(),
             new IommuGroupNotViable(),
             new DeviceNotBindable(),
+            new NoReset(),
             new CpuTopologyMismatch(),
             new SecureBootPrerequisites(),
             new MaxPhysAddrPassthroughBits(),
