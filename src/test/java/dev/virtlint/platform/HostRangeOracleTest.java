@@ -22,7 +22,7 @@ import dev.virtlint.lint.Linter;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.RuleRegistry;
 import dev.virtlint.rules.Severity;
-import dev.virtlint.support.RealStack;
+import dev.virtlint.support.OracleStacks;
 import dev.virtlint.xml.SafeXmlLoader;
 
 /**
@@ -76,7 +76,7 @@ class HostRangeOracleTest {
     @ParameterizedTest
     @ValueSource(strings = {EPYC_1_TIB, PASSTHROUGH_600_GIB, PASSTHROUGH_HOTPLUG, SMALL})
     void theMergedVerdictIsWhatQemuDoesOnEachHost(String xml) throws Exception {
-        RealStack.assumeQemu();
+        OracleStacks.Qemu qemu = OracleStacks.assumeQemu(OracleStacks.QEMU_10_0);
         DomainDef domain = DomainBuilder.build(new SafeXmlLoader().load("d.xml", xml.getBytes(StandardCharsets.UTF_8)));
         TargetStack stack = TargetStack.defaults();
         HostRange.Dimensions dimensions = HostRange.dimensions(domain, stack, HostCpu.unknown());
@@ -88,7 +88,7 @@ class HostRangeOracleTest {
             Platform platform = PlatformResolver.resolve(domain, stack, host);
             boolean predictedRefusal = vl101(domain, new LintEnvironment(stack, host, Optional.empty())).isPresent();
             OracleCase standIn = standIn(platform, host);
-            QemuProbe.Observation observed = QemuProbe.run(standIn, scratch);
+            QemuProbe.Observation observed = QemuProbe.run(qemu, standIn, scratch);
             boolean qemuRefused = observed.exitCode() != 0;
             if (qemuRefused) {
                 refused++;
@@ -123,6 +123,6 @@ class HostRangeOracleTest {
         OracleCase.CpuModel model = input.cpuVendorAmd() ? OracleCase.CpuModel.EPYC : OracleCase.CpuModel.SKYLAKE_CLIENT;
         return new OracleCase(host.toString(), platform.machineName(), model, input.physBits(), input.ramBytes(),
                 input.maxMemBytes(), input.slots(), input.pciHole64Bytes().isPresent()
-                        ? input.pciHole64Bytes().getAsLong() : null, 0);
+                        ? input.pciHole64Bytes().getAsLong() : null, 0, OracleStacks.QEMU_10_0);
     }
 }

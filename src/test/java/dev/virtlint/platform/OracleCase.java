@@ -12,6 +12,7 @@ import java.util.List;
  * @param explicitPhysBits   phys-bits set through {@code -global <model>-x86_64-cpu.phys-bits}, or null for the model's
  * @param hole64             {@code pci-hole64-size} set through {@code -global}, or null for the machine default
  * @param maxRamBelow4g      the {@code max-ram-below-4g} machine option, 0 when not given
+ * @param qemu               the QEMU release the case runs on, and that the model is told
  */
 record OracleCase(
         String label,
@@ -22,26 +23,32 @@ record OracleCase(
         long maxMem,
         int slots,
         Long hole64,
-        long maxRamBelow4g) {
-
-    static final Version QEMU_10_0 = Version.of(10, 0);
+        long maxRamBelow4g,
+        Version qemu) {
 
     /**
      * A TCG CPU model with what QEMU gives it: the vendor decides the AMD 1 TiB rule, long mode the 8.2 32-bit rule.
      * The oracle reads vendor, lm and phys-bits back from QEMU, so a wrong entry here shows up as a disagreement.
      */
-    record CpuModel(String name, boolean amd, boolean longMode, int defaultPhysBits) {
-        static final CpuModel SKYLAKE_CLIENT = new CpuModel("Skylake-Client", false, true, 40);
-        static final CpuModel EPYC = new CpuModel("EPYC", true, true, 40);
-        static final CpuModel EPYC_V4 = new CpuModel("EPYC-v4", true, true, 40);
-        static final CpuModel QEMU64 = new CpuModel("qemu64", true, true, 40);
-        static final CpuModel PENTIUM3 = new CpuModel("pentium3", false, false, 36);
-        static final CpuModel ATHLON = new CpuModel("athlon", true, false, 36);
-        static final CpuModel PENTIUM = new CpuModel("pentium", false, false, 32);
+    record CpuModel(String name, boolean amd, boolean longMode, int defaultPhysBits, Version firstQemu) {
+        private static final Version ALWAYS = Version.of(2, 0);
+
+        static final CpuModel SKYLAKE_CLIENT = new CpuModel("Skylake-Client", false, true, 40, ALWAYS);
+        static final CpuModel EPYC = new CpuModel("EPYC", true, true, 40, ALWAYS);
+        /** Came with the EPYC cache-info versions of QEMU 8.1; QEMU 7.2's -cpu help lists EPYC-v1 to v3. */
+        static final CpuModel EPYC_V4 = new CpuModel("EPYC-v4", true, true, 40, Version.of(8, 1));
+        static final CpuModel QEMU64 = new CpuModel("qemu64", true, true, 40, ALWAYS);
+        static final CpuModel PENTIUM3 = new CpuModel("pentium3", false, false, 36, ALWAYS);
+        static final CpuModel ATHLON = new CpuModel("athlon", true, false, 36, ALWAYS);
+        static final CpuModel PENTIUM = new CpuModel("pentium", false, false, 32, ALWAYS);
+
+        boolean existsIn(Version qemu) {
+            return qemu.compareTo(firstQemu) >= 0;
+        }
     }
 
     MachineType machineType() {
-        return MachineCatalogue.resolve(machine, QemuBinary.upstream(QEMU_10_0))
+        return MachineCatalogue.resolve(machine, QemuBinary.upstream(qemu))
                 .orElseThrow(() -> new IllegalStateException("oracle case uses an unknown machine type: " + machine));
     }
 
@@ -50,7 +57,7 @@ record OracleCase(
     }
 
     LayoutInput layoutInput() {
-        LayoutInput.Builder builder = LayoutInput.builder(machineType(), QEMU_10_0)
+        LayoutInput.Builder builder = LayoutInput.builder(machineType(), qemu)
                 .ram(ram)
                 .maxMemory(maxMem, slots)
                 .physBits(physBits())
@@ -63,9 +70,9 @@ record OracleCase(
         return builder.build();
     }
 
-    /** The QEMU command line: RAM from a sparse shared file so that terabytes cost nothing, QMP on stdio. */
-    List<String> commandLine(String qemuBinary, Path ramFile) {
-        List<String> args = new ArrayList<>(List.of(qemuBinary, "-S", "-accel", "tcg", "-nodefaults", "-no-user-config",
+    /** QEMU's arguments: RAM from a sparse shared file so that terabytes cost nothing, QMP on stdio. */
+    List<String> arguments(Path ramFile) {
+        List<String> args = new ArrayList<>(List.of("-S", "-accel", "tcg", "-nodefaults", "-no-user-config",
                 "-display", "none", "-qmp", "stdio", "-trace", "fw_cfg_add_file"));
         String machineOption = machine + ",memory-backend=ram0"
                 + (maxRamBelow4g != 0 ? ",max-ram-below-4g=" + Long.toUnsignedString(maxRamBelow4g) : "");
@@ -96,8 +103,8 @@ record OracleCase(
 
     @Override
     public String toString() {
-        return String.format("[%s] -M %s -cpu %s phys-bits=%s ram=%s maxmem=%s slots=%d pcihole64=%s max-ram-below-4g=%s",
-                label, machine, cpu.name(), explicitPhysBits == null ? "default(" + cpu.defaultPhysBits() + ")" : explicitPhysBits,
+        return String.format("[%s] QEMU %s -M %s -cpu %s phys-bits=%s ram=%s maxmem=%s slots=%d pcihole64=%s max-ram-below-4g=%s",
+                label, qemu.series(), machine, cpu.name(), explicitPhysBits == null ? "default(" + cpu.defaultPhysBits() + ")" : explicitPhysBits,
                 bytes(ram), maxMem == 0 ? "-" : bytes(maxMem), slots, hole64 == null ? "default" : bytes(hole64),
                 maxRamBelow4g == 0 ? "-" : bytes(maxRamBelow4g));
     }

@@ -5,7 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
-/** The configurations the oracle test compares: fixed cases from the knowledge file, then seeded random ones. */
+/**
+ * The configurations the oracle test compares on one QEMU release: fixed cases from the knowledge file, then seeded
+ * random ones. Machine types and CPU models that release lacks are never drawn; a fixed case written for a newer
+ * release runs with the newest machine type of its family and the base model of its CPU.
+ */
 final class OracleCases {
 
     private static final long MIB = 1L << 20;
@@ -28,16 +32,28 @@ final class OracleCases {
             3 * GIB, 3584 * MIB, 3840 * MIB, 4 * GIB, 5 * GIB);
     private static final List<Integer> EDGE_PHYS_BITS = List.of(31, 32, 33, 52, 53);
 
-    private OracleCases() {
+    private final Version qemu;
+    private final List<String> machineVersions;
+    private final List<String> boundaryMachines;
+
+    private OracleCases(Version qemu) {
+        this.qemu = qemu;
+        this.machineVersions = MACHINE_VERSIONS.stream()
+                .filter(version -> registered("pc-q35-" + version) && registered("pc-i440fx-" + version)).toList();
+        this.boundaryMachines = BOUNDARY_MACHINES.stream().filter(this::registered).toList();
     }
 
-    /** The fixed cases followed by seeded random ones, {@code total} in all; overflowing layouts are never generated. */
-    static List<OracleCase> generate(long seed, int total) {
-        List<OracleCase> cases = new ArrayList<>(fixedCases());
+    /**
+     * The fixed cases followed by seeded random ones, {@code total} in all, for {@code qemu}; overflowing layouts are
+     * never generated.
+     */
+    static List<OracleCase> generate(long seed, int total, Version qemu) {
+        OracleCases generator = new OracleCases(qemu);
+        List<OracleCase> cases = new ArrayList<>(generator.fixedCases());
         Random random = new Random(seed);
         int attempt = 0;
         while (cases.size() < total) {
-            OracleCase candidate = randomCase(random, "random #" + attempt++);
+            OracleCase candidate = generator.randomCase(random, "random #" + attempt++);
             if (AddressLayout.compute(candidate.layoutInput()).outcome() != AddressMap.Outcome.UNDEFINED) {
                 cases.add(candidate);
             }
@@ -45,12 +61,25 @@ final class OracleCases {
         return cases;
     }
 
-    private static OracleCase fixedCase(String label, String machine, CpuModel cpu, Integer physBits, long ram,
-                                        long maxMem, int slots, Long hole64) {
-        return new OracleCase(label, machine, cpu, physBits, ram, maxMem, slots, hole64, 0);
+    private boolean registered(String machine) {
+        QemuBinary binary = QemuBinary.upstream(qemu);
+        return MachineCatalogue.resolve(machine, binary).isPresent()
+                && MachineCatalogue.registration(machine, binary) != Registration.NOT_REGISTERED;
     }
 
-    private static List<OracleCase> fixedCases() {
+    private OracleCase fixedCase(String label, String machine, CpuModel cpu, Integer physBits, long ram,
+                                 long maxMem, int slots, Long hole64) {
+        return fixedCase(label, machine, cpu, physBits, ram, maxMem, slots, hole64, 0);
+    }
+
+    private OracleCase fixedCase(String label, String machine, CpuModel cpu, Integer physBits, long ram,
+                                 long maxMem, int slots, Long hole64, long maxRamBelow4g) {
+        String runnable = registered(machine) ? machine : machine.startsWith("pc-q35-") ? "q35" : "pc";
+        CpuModel model = cpu.existsIn(qemu) ? cpu : cpu.amd() ? CpuModel.EPYC : CpuModel.SKYLAKE_CLIENT;
+        return new OracleCase(label, runnable, model, physBits, ram, maxMem, slots, hole64, maxRamBelow4g, qemu);
+    }
+
+    private List<OracleCase> fixedCases() {
         List<OracleCase> cases = new ArrayList<>();
         for (String machine : List.of("pc-q35-7.0", "pc-q35-7.1", "pc-i440fx-7.0", "pc-i440fx-7.1")) {
             for (CpuModel cpu : List.of(CpuModel.EPYC, CpuModel.SKYLAKE_CLIENT)) {
@@ -85,12 +114,12 @@ final class OracleCases {
         cases.add(fixedCase("max used GPA = AMD_HT_START: relocates", "pc-q35-10.0", CpuModel.EPYC, 41, GIB, 0, 0, holeReachingHtStart));
         cases.add(fixedCase("max used GPA = AMD_HT_START - 1: stays", "pc-q35-10.0", CpuModel.EPYC, 41, GIB, 0, 0, holeReachingHtStart - 1));
         cases.add(fixedCase("HT reservation needs 40 bits", "pc-q35-10.0", CpuModel.EPYC, 39, 8 * GIB, 0, 0, null));
-        cases.add(new OracleCase("max-ram-below-4g", "pc-i440fx-10.0", CpuModel.SKYLAKE_CLIENT, null, 3900 * MIB, 0, 0, null, 4 * GIB));
-        cases.add(new OracleCase("max-ram-below-4g", "pc-q35-10.0", CpuModel.SKYLAKE_CLIENT, null, 4 * GIB, 0, 0, null, 1500 * MIB));
+        cases.add(fixedCase("max-ram-below-4g", "pc-i440fx-10.0", CpuModel.SKYLAKE_CLIENT, null, 3900 * MIB, 0, 0, null, 4 * GIB));
+        cases.add(fixedCase("max-ram-below-4g", "pc-q35-10.0", CpuModel.SKYLAKE_CLIENT, null, 4 * GIB, 0, 0, null, 1500 * MIB));
         return cases;
     }
 
-    private static OracleCase randomCase(Random random, String label) {
+    private OracleCase randomCase(Random random, String label) {
         String machine = randomMachine(random);
         CpuModel cpu = randomCpu(random);
         Integer physBits = cpu.longMode() ? randomPhysBits(random) : null;
@@ -116,16 +145,16 @@ final class OracleCases {
             hole64 = random.nextBoolean() ? pick(random, HOLE64_SIZES) : logUniform(random, MIB, 16 * TIB) & -MIB;
         }
         long maxRamBelow4g = random.nextInt(100) < 12 ? pick(random, MAX_RAM_BELOW_4G) : 0;
-        return new OracleCase(label, machine, cpu, physBits, ram, maxMem, slots, hole64, maxRamBelow4g);
+        return new OracleCase(label, machine, cpu, physBits, ram, maxMem, slots, hole64, maxRamBelow4g, qemu);
     }
 
-    private static String randomMachine(Random random) {
+    private String randomMachine(Random random) {
         int draw = random.nextInt(100);
         if (draw < 15) {
-            return pick(random, BOUNDARY_MACHINES);
+            return pick(random, boundaryMachines);
         }
         String family = random.nextBoolean() ? "pc-q35-" : "pc-i440fx-";
-        return family + pick(random, MACHINE_VERSIONS);
+        return family + pick(random, machineVersions);
     }
 
     private static CpuModel randomCpu(Random random) {

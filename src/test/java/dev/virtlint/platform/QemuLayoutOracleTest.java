@@ -1,11 +1,11 @@
 package dev.virtlint.platform;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.virtlint.platform.QemuProbe.MtreeLine;
 import dev.virtlint.platform.QemuProbe.Observation;
 import dev.virtlint.platform.QemuProbe.RamSegment;
+import dev.virtlint.support.OracleStacks;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,13 +22,16 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Compares {@link AddressLayout} with a real QEMU 10.0: for every generated configuration, the start error (exact
- * text) or, when QEMU starts, where it put RAM below and above 4 GiB, the device-memory region, the 64-bit hole, the
- * etc/reserved-memory-end file and the vCPU's vendor, long mode and phys-bits. Skipped unless QEMU 10.0 is installed.
- * {@code -Dvirtlint.oracle.full=true} runs the large set; {@code -Dvirtlint.oracle.seed=N} draws other random cases.
+ * Compares {@link AddressLayout}, told the QEMU release, with that real QEMU: 10.0 (installed) and 7.2 (from the stack
+ * cache, {@code .ci/fetch-stacks}). For every generated configuration, the start error (exact text) or, when QEMU
+ * starts, where it put RAM below and above 4 GiB, the device-memory region, the 64-bit hole, the
+ * etc/reserved-memory-end file and the vCPU's vendor, long mode and phys-bits. Each release is skipped when its binary
+ * is absent. {@code -Dvirtlint.oracle.full=true} runs the large set; {@code -Dvirtlint.oracle.seed=N} draws other
+ * random cases.
  */
 @Tag("oracle")
 class QemuLayoutOracleTest {
@@ -44,17 +47,13 @@ class QemuLayoutOracleTest {
                            String predictedOutcome) {
     }
 
-    @Test
-    void layoutPredictionsMatchQemu() throws Exception {
-        Optional<Version> installed = QemuProbe.installedVersion();
-        assumeTrue(installed.isPresent(),
-                "skipped: " + QemuProbe.QEMU + " is not on the PATH; the oracle test needs QEMU 10.0");
-        assumeTrue(installed.get().series().equals(OracleCase.QEMU_10_0),
-                "skipped: the oracle test needs QEMU 10.0, found " + installed.get());
-
+    @ParameterizedTest(name = "QEMU {0}")
+    @ValueSource(strings = {"10.0", "7.2"})
+    void layoutPredictionsMatchQemu(String release) throws Exception {
+        OracleStacks.Qemu qemu = OracleStacks.assumeQemu(Version.parse(release));
         boolean full = Boolean.getBoolean("virtlint.oracle.full");
         long seed = Long.getLong("virtlint.oracle.seed", DEFAULT_SEED);
-        List<OracleCase> cases = OracleCases.generate(seed, full ? FULL_CASES : DEFAULT_CASES);
+        List<OracleCase> cases = OracleCases.generate(seed, full ? FULL_CASES : DEFAULT_CASES, qemu.version().series());
         Path workDirectory = Files.createTempDirectory("virt-lint-oracle-");
         long started = System.nanoTime();
         List<Verdict> verdicts = new ArrayList<>();
@@ -62,7 +61,7 @@ class QemuLayoutOracleTest {
         try {
             List<Future<Verdict>> futures = new ArrayList<>();
             for (OracleCase oracleCase : cases) {
-                futures.add(pool.submit(() -> judge(oracleCase, workDirectory)));
+                futures.add(pool.submit(() -> judge(qemu, oracleCase, workDirectory)));
             }
             for (Future<Verdict> future : futures) {
                 verdicts.add(future.get());
@@ -72,7 +71,7 @@ class QemuLayoutOracleTest {
             deleteRecursively(workDirectory);
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
-        report(verdicts, wall, full, seed);
+        report(qemu, verdicts, wall, full, seed);
 
         List<String> failures = verdicts.stream()
                 .filter(verdict -> !verdict.disagreements().isEmpty())
@@ -82,9 +81,10 @@ class QemuLayoutOracleTest {
                 + " configurations disagree with QEMU:\n" + String.join("\n", failures));
     }
 
-    private static Verdict judge(OracleCase oracleCase, Path workDirectory) throws IOException, InterruptedException {
+    private static Verdict judge(OracleStacks.Qemu qemu, OracleCase oracleCase, Path workDirectory)
+            throws IOException, InterruptedException {
         AddressMap predicted = AddressLayout.compute(oracleCase.layoutInput());
-        Observation observed = QemuProbe.run(oracleCase, workDirectory);
+        Observation observed = QemuProbe.run(qemu, oracleCase, workDirectory);
         List<String> disagreements = new ArrayList<>();
         if (observed.timedOut()) {
             disagreements.add("QEMU did not finish within its time limit");
@@ -98,7 +98,7 @@ class QemuLayoutOracleTest {
     }
 
     private static void compareStartError(AddressMap predicted, Observation observed, List<String> disagreements) {
-        String expected = QemuProbe.QEMU + ": " + predicted.qemuError().orElseThrow();
+        String expected = observed.program() + ": " + predicted.qemuError().orElseThrow();
         Optional<String> actual = observed.errorLine();
         if (observed.exitCode() != 1 || actual.isEmpty() || !actual.get().equals(expected)) {
             disagreements.add("start error: predicted '" + expected + "' (exit 1), QEMU exit " + observed.exitCode()
@@ -230,14 +230,14 @@ class QemuLayoutOracleTest {
         return range(segment.start(), segment.endInclusive()) + " @0x" + Long.toHexString(segment.backendOffset());
     }
 
-    private static void report(List<Verdict> verdicts, Duration wall, boolean full, long seed) {
+    private static void report(OracleStacks.Qemu qemu, List<Verdict> verdicts, Duration wall, boolean full, long seed) {
         long started = verdicts.stream().filter(Verdict::started).count();
         long disagreeing = verdicts.stream().filter(verdict -> !verdict.disagreements().isEmpty()).count();
         Duration total = verdicts.stream().map(Verdict::elapsed).reduce(Duration.ZERO, Duration::plus);
         Verdict slowest = verdicts.stream().max(Comparator.comparing(Verdict::elapsed)).orElseThrow();
-        System.out.printf("QEMU layout oracle (%s set, seed 0x%x): %d configurations, %d started, %d refused, %d disagreements;"
+        System.out.printf("QEMU layout oracle on %s (%s set, seed 0x%x): %d configurations, %d started, %d refused, %d disagreements;"
                         + " wall %.1f s with %d parallel QEMUs, per configuration mean %d ms, slowest %d ms %s%n",
-                full ? "full" : "default", seed, verdicts.size(), started, verdicts.size() - started, disagreeing,
+                qemu.version(), full ? "full" : "default", seed, verdicts.size(), started, verdicts.size() - started, disagreeing,
                 wall.toMillis() / 1000.0, PARALLEL_QEMUS, total.toMillis() / verdicts.size(), slowest.elapsed().toMillis(),
                 slowest.oracleCase());
         System.out.println("  predicted outcomes: " + verdicts.stream()

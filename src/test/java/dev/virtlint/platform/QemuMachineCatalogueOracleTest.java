@@ -16,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.virtlint.support.OracleStacks;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @Tag("oracle")
 class QemuMachineCatalogueOracleTest {
 
-    private static final QemuBinary QEMU_10_0 = QemuBinary.upstream(OracleCase.QEMU_10_0);
+    private static final QemuBinary QEMU_10_0 = QemuBinary.upstream(OracleStacks.QEMU_10_0);
     private static final Pattern HELP_LINE = Pattern.compile("^(\\S+)\\s+(.*)$");
     private static final Pattern ALIAS_OF = Pattern.compile("\\(alias of ([^)]+)\\)");
 
@@ -57,7 +58,7 @@ class QemuMachineCatalogueOracleTest {
         Optional<Version> installed = QemuProbe.installedVersion();
         assumeTrue(installed.isPresent(),
                 "skipped: " + QemuProbe.QEMU + " is not on the PATH; the oracle test needs QEMU 10.0");
-        assumeTrue(installed.get().series().equals(OracleCase.QEMU_10_0),
+        assumeTrue(installed.get().series().equals(OracleStacks.QEMU_10_0),
                 "skipped: the oracle test needs QEMU 10.0, found " + installed.get());
     }
 
@@ -103,10 +104,10 @@ class QemuMachineCatalogueOracleTest {
             for (MachineType type : pcTypes) {
                 if (type.family() == MachineFamily.Q35) {
                     checks.add(pool.submit(() -> compareAwBits(type, "intel-iommu",
-                            type.intelIommuDefaultAwBits(OracleCase.QEMU_10_0))));
+                            type.intelIommuDefaultAwBits(OracleStacks.QEMU_10_0))));
                 }
                 checks.add(pool.submit(() -> compareAwBits(type, "virtio-iommu-pci",
-                        type.virtioIommuDefaultAwBits(OracleCase.QEMU_10_0))));
+                        type.virtioIommuDefaultAwBits(OracleStacks.QEMU_10_0))));
             }
             List<String> disagreements = new ArrayList<>();
             for (Future<Optional<String>> check : checks) {

@@ -22,6 +22,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.virtlint.support.OracleStacks;
+
 /** Starts QEMU paused ({@code -S}) for one {@link OracleCase} and reads back what it built, through QMP on stdio. */
 final class QemuProbe {
 
@@ -33,9 +35,10 @@ final class QemuProbe {
     /**
      * What one QEMU run showed.
      *
+     * @param program   the file name of the binary, which QEMU starts its error lines with (not the path run)
      * @param responses QMP results by command id: the "return" value, or the "error" object when the command failed
      */
-    record Observation(int exitCode, boolean timedOut, List<String> stderrLines, Map<String, JsonNode> responses,
+    record Observation(String program, int exitCode, boolean timedOut, List<String> stderrLines, Map<String, JsonNode> responses,
                        Duration elapsed) {
 
         Optional<String> text(String id) {
@@ -46,7 +49,7 @@ final class QemuProbe {
         /** The first line QEMU printed as an error (warnings and trace lines skipped). */
         Optional<String> errorLine() {
             return stderrLines.stream()
-                    .filter(line -> line.startsWith(QEMU + ": ") && !line.startsWith(QEMU + ": warning: "))
+                    .filter(line -> line.startsWith(program + ": ") && !line.startsWith(program + ": warning: "))
                     .findFirst();
         }
 
@@ -90,14 +93,15 @@ final class QemuProbe {
         }
     }
 
-    static Observation run(OracleCase oracleCase, Path workDirectory) throws IOException, InterruptedException {
+    static Observation run(OracleStacks.Qemu qemu, OracleCase oracleCase, Path workDirectory)
+            throws IOException, InterruptedException {
         Path ramFile = Files.createTempFile(workDirectory, "ram-", ".img");
         try {
             try (RandomAccessFile file = new RandomAccessFile(ramFile.toFile(), "rw")) {
                 file.setLength(oracleCase.ram());
             }
             String hostBridge = hostBridgePath(oracleCase);
-            return start(oracleCase.commandLine(QEMU, ramFile), List.of(
+            return start(qemu.processBuilder(oracleCase.arguments(ramFile)), List.of(
                     hmp("flat", "info mtree -f"),
                     hmp("tree", "info mtree"),
                     qomGet("hole64-start", hostBridge, "pci-hole64-start"),
@@ -116,8 +120,12 @@ final class QemuProbe {
 
     /** Runs {@code commandLine} (which must put QMP on stdio), sends {@code qmpCommands} and quits. */
     static Observation start(List<String> commandLine, List<String> qmpCommands) throws IOException, InterruptedException {
+        return start(new ProcessBuilder(commandLine), qmpCommands);
+    }
+
+    static Observation start(ProcessBuilder qemu, List<String> qmpCommands) throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(commandLine).start();
+        Process process = qemu.start();
         CompletableFuture<String> stdout = drain(process.getInputStream());
         CompletableFuture<String> stderr = drain(process.getErrorStream());
         try (OutputStream stdin = process.getOutputStream()) {
@@ -131,7 +139,7 @@ final class QemuProbe {
             process.waitFor();
         }
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
-        return new Observation(process.exitValue(), !finished, stderr.join().lines().toList(),
+        return new Observation(Path.of(qemu.command().get(0)).getFileName().toString(), process.exitValue(), !finished, stderr.join().lines().toList(),
                 responses(stdout.join()), elapsed);
     }
 

@@ -1,0 +1,143 @@
+package dev.virtlint.support;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Assumptions;
+
+import dev.virtlint.firmware.OvmfRelease;
+import dev.virtlint.platform.Version;
+
+/**
+ * The QEMU and OVMF builds the oracle tests run on: the installed ones (QEMU 10.0 from bookworm-backports, OVMF
+ * 2022.11 from bookworm) and the ones {@code .ci/fetch-stacks} unpacks into the stack cache (QEMU 7.2 from bookworm,
+ * OVMF 2025.02 from trixie). Each lookup skips the calling test with a message when that build is absent, as it is in
+ * a user's clone.
+ */
+public final class OracleStacks {
+    public static final Version QEMU_10_0 = Version.of(10, 0);
+    public static final Version QEMU_7_2 = Version.of(7, 2);
+    public static final OvmfRelease OVMF_2022_11 = OvmfRelease.EDK2_2022_11;
+    public static final OvmfRelease OVMF_2025_02 = new OvmfRelease(2025, 2);
+
+    private static final String PROGRAM = "qemu-system-x86_64";
+    private static final String FETCH_HINT = ": run .ci/fetch-stacks (no root needed)";
+    private static final Pattern VERSION = Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?)");
+
+    private OracleStacks() {
+    }
+
+    /**
+     * A QEMU binary and how to run it.
+     *
+     * @param program     what to execute; QEMU starts its error lines with it ({@code PROGRAM: message})
+     * @param dataOptions {@code -L} options naming the data directories that belong to this binary
+     * @param environment what the process needs besides the caller's environment (its module directory)
+     */
+    public record Qemu(Version version, String program, List<String> dataOptions, Map<String, String> environment) {
+
+        /** {@code arguments} after the program and its data directories. */
+        public List<String> commandLine(List<String> arguments) {
+            List<String> line = new ArrayList<>();
+            line.add(program);
+            line.addAll(dataOptions);
+            line.addAll(arguments);
+            return line;
+        }
+
+        public ProcessBuilder processBuilder(List<String> arguments) {
+            ProcessBuilder builder = new ProcessBuilder(commandLine(arguments));
+            builder.environment().putAll(environment);
+            return builder;
+        }
+
+        @Override
+        public String toString() {
+            return "QEMU " + version;
+        }
+    }
+
+    /** An OVMF build: its code and variable-store templates, 4 MiB flash layout. */
+    public record Ovmf(OvmfRelease release, Path code, Path vars) {
+        @Override
+        public String toString() {
+            return "OVMF " + release;
+        }
+    }
+
+    /**
+     * Where {@code .ci/fetch-stacks} unpacks the other stacks: {@code -Dvirtlint.stacks}, {@code $VIRTLINT_STACKS},
+     * {@code $XDG_CACHE_HOME/virt-lint/stacks}, else {@code ~/.cache/virt-lint/stacks}; the script uses the same order.
+     */
+    public static Path cache() {
+        String configured = System.getProperty("virtlint.stacks", System.getenv("VIRTLINT_STACKS"));
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("virt-lint").resolve("stacks");
+    }
+
+    /** The QEMU series given, installed or cached; skips the test when neither has it. */
+    public static Qemu assumeQemu(Version series) {
+        Optional<Qemu> installed = RealStack.onPath(PROGRAM) ? probe(PROGRAM, List.of(), Map.of()) : Optional.empty();
+        if (installed.isPresent() && installed.get().version().series().equals(series)) {
+            return installed.get();
+        }
+        Path root = cache().resolve("qemu-" + series).resolve("root");
+        Path binary = root.resolve("usr/bin").resolve(PROGRAM);
+        Assumptions.assumeTrue(Files.isExecutable(binary), "QEMU " + series + " is neither installed nor in "
+                + cache() + FETCH_HINT);
+        // Without its own module directory the binary loads the installed QEMU's modules and stops; without -L it
+        // reads the installed QEMU's data files and finds no SeaBIOS.
+        Optional<Qemu> cached = probe(binary.toString(),
+                List.of("-L", root.resolve("usr/share/qemu").toString(), "-L", root.resolve("usr/share/seabios").toString()),
+                Map.of("QEMU_MODULE_DIR", root.resolve("usr/lib/x86_64-linux-gnu/qemu").toString()));
+        Assumptions.assumeTrue(cached.isPresent() && cached.get().version().series().equals(series),
+                binary + " does not run as QEMU " + series + FETCH_HINT);
+        return cached.get();
+    }
+
+    /** The OVMF release given: the installed one in /usr/share/OVMF is 2022.11, others come from the cache. */
+    public static Ovmf assumeOvmf(OvmfRelease release) {
+        Path directory = release.equals(OVMF_2022_11) ? Path.of("/usr/share/OVMF")
+                : cache().resolve("ovmf-" + release).resolve("root/usr/share/OVMF");
+        Ovmf ovmf = new Ovmf(release, directory.resolve("OVMF_CODE_4M.fd"), directory.resolve("OVMF_VARS_4M.fd"));
+        Assumptions.assumeTrue(Files.isReadable(ovmf.code()) && Files.isReadable(ovmf.vars()),
+                directory + " has no OVMF_CODE_4M.fd / OVMF_VARS_4M.fd: OVMF " + release + " oracle skipped"
+                        + (release.equals(OVMF_2022_11) ? " (Debian package ovmf)" : FETCH_HINT));
+        return ovmf;
+    }
+
+    /** The binary with its version from {@code --version}; empty when it does not run. */
+    private static Optional<Qemu> probe(String program, List<String> dataOptions, Map<String, String> environment) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(program, "--version").redirectErrorStream(true);
+            builder.environment().putAll(environment);
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
+                return Optional.empty();
+            }
+            Matcher matcher = VERSION.matcher(output);
+            return matcher.find()
+                    ? Version.tryParse(matcher.group(1)).map(version -> new Qemu(version, program, dataOptions, environment))
+                    : Optional.empty();
+        } catch (IOException notRunnable) {
+            return Optional.empty();
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}
