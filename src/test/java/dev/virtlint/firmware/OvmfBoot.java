@@ -22,18 +22,16 @@ import java.util.stream.Stream;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.virtlint.support.OracleStacks;
+
 /**
- * Boots OVMF for one {@link OvmfOracleCase} and reads {@code info pci} once the firmware is done with PCI: when its
+ * Boots one OVMF build under one QEMU for one {@link OvmfOracleCase} and reads {@code info pci} once the firmware is done with PCI: when its
  * boot manager announces itself on the serial port ("BdsDxe: …", long after enumeration), or when the vCPU sits
  * halted at one instruction, which is how OVMF 2022.11 ends when its PCI resource allocation fails. A window beyond
  * the firmware's address width leaves it busy forever without either; for cases the model expects to stop, the boot
  * is given {@code stopDeadline}, several times what a boot of that width takes.
  */
 final class OvmfBoot {
-    static final String QEMU = "qemu-system-x86_64";
-    static final Path OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
-    static final Path OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
-
     private static final Duration LIMIT = Duration.ofMinutes(12);
     private static final Duration POLL = Duration.ofMillis(500);
     private static final int HALTED_POLLS = 8;
@@ -55,21 +53,21 @@ final class OvmfBoot {
     private OvmfBoot() {
     }
 
-    static Observation boot(OvmfOracleCase oracleCase, Path workDirectory, Duration stopDeadline)
-            throws IOException, InterruptedException {
+    static Observation boot(OracleStacks.Qemu qemu, OracleStacks.Ovmf ovmf, OvmfOracleCase oracleCase,
+                            Path workDirectory, Duration stopDeadline) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory(workDirectory, "boot-");
         try {
             Path code = directory.resolve("OVMF_CODE.fd");
             Path vars = directory.resolve("OVMF_VARS.fd");
-            Files.copy(OVMF_CODE, code);
-            Files.copy(OVMF_VARS, vars);
+            Files.copy(ovmf.code(), code);
+            Files.copy(ovmf.vars(), vars);
             Path serial = directory.resolve("serial.txt");
             for (int i = 0; i < oracleCase.barSizes().size(); i++) {
                 try (RandomAccessFile file = new RandomAccessFile(directory.resolve("bar" + i).toFile(), "rw")) {
                     file.setLength(oracleCase.barSizes().get(i));
                 }
             }
-            return run(oracleCase.commandLine(QEMU, code, vars, serial, directory), serial, stopDeadline);
+            return run(qemu.processBuilder(oracleCase.arguments(code, vars, serial, directory)), serial, stopDeadline);
         } finally {
             deleteTree(directory);
         }
@@ -89,11 +87,11 @@ final class OvmfBoot {
         }
     }
 
-    /** Boots any command line that puts QMP on stdio and the serial port into {@code serial}. */
-    static Observation run(List<String> commandLine, Path serial, Duration stopDeadline)
+    /** Boots any QEMU whose command line puts QMP on stdio and the serial port into {@code serial}. */
+    static Observation run(ProcessBuilder qemu, Path serial, Duration stopDeadline)
             throws IOException, InterruptedException {
         long started = System.nanoTime();
-        Process process = new ProcessBuilder(commandLine).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process process = qemu.redirectError(ProcessBuilder.Redirect.DISCARD).start();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         CompletableFuture.runAsync(() -> {
             try (BufferedReader reader = new BufferedReader(

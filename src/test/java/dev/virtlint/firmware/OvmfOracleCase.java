@@ -72,10 +72,12 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
         return nodes;
     }
 
-    List<String> commandLine(String qemu, Path code, Path vars, Path serial, Path barDirectory) {
-        List<String> args = new ArrayList<>(List.of(qemu, "-machine", MACHINE + ",accel=tcg",
+    /** QEMU's arguments: the case's machine, vCPU, devices and knob, with these flash images and BAR files. */
+    List<String> arguments(Path code, Path vars, Path serial, Path barDirectory) {
+        List<String> args = new ArrayList<>(List.of("-machine", MACHINE + ",accel=tcg",
                 "-cpu", cpuModel + ",phys-bits=" + cpu.physBits() + ",pdpe1gb=" + (cpu.gigabytePages() ? "on" : "off")
-                        + ",vendor=" + cpu.vendorId(),
+                        + ",vendor=" + cpu.vendorId()
+                        + (cpu.guestPhysBits() > 0 ? ",guest-phys-bits=" + cpu.guestPhysBits() : ""),
                 "-m", maxMemGib == 0 ? ramGib + "G" : ramGib + "G,slots=2,maxmem=" + maxMemGib + "G",
                 "-nodefaults", "-no-user-config", "-display", "none",
                 "-drive", "if=pflash,format=raw,unit=0,readonly=on,file=" + code,

@@ -1,7 +1,6 @@
 package dev.virtlint.firmware;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +16,8 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.virtlint.platform.AddressLayout;
 import dev.virtlint.platform.AddressMap;
@@ -27,18 +27,19 @@ import dev.virtlint.platform.MachineType;
 import dev.virtlint.platform.OvmfInputs;
 import dev.virtlint.platform.QemuBinary;
 import dev.virtlint.platform.Version;
-import dev.virtlint.support.RealStack;
+import dev.virtlint.support.OracleStacks;
 
 /**
- * Boots the real OVMF 2022.11 under QEMU 10.0 (TCG) for every {@link OvmfOracleCases} case and compares where it
- * put each BAR and root-port window, which devices it left unassigned, and whether it got as far as its boot manager,
- * with {@link OvmfModel} and {@link BarPlacement} fed through QEMU's own layout ({@link AddressLayout}).
- * {@code -Dvirtlint.oracle.full=true} boots every case; otherwise the quick subset.
+ * Boots a real OVMF under QEMU 10.0 (TCG) for every {@link OvmfOracleCases} case and compares where it put each BAR
+ * and root-port window, which devices it left unassigned, and whether it got as far as its boot manager, with
+ * {@link OvmfModel} and {@link BarPlacement} told that release and fed through QEMU's own layout
+ * ({@link AddressLayout}). Runs on OVMF 2022.11 (installed) and 2025.02 (stack cache, {@code .ci/fetch-stacks}); each
+ * release is skipped when its firmware is absent. {@code -Dvirtlint.oracle.full=true} boots every case; otherwise the
+ * quick subset.
  */
 @Tag("oracle")
 class OvmfOracleTest {
     private static final int PARALLEL_QEMUS = 2;
-    private static final Version QEMU_10_0 = Version.of(10, 0);
     private static final long GIB = 1L << 30;
     /** Boots up to 41 bits reach the boot manager in under 20 s here; a predicted stop gets six times that. */
     private static final Duration STOP_DEADLINE = Duration.ofMinutes(2);
@@ -46,11 +47,11 @@ class OvmfOracleTest {
     private record Verdict(OvmfOracleCase oracleCase, List<String> disagreements, Duration elapsed) {
     }
 
-    @Test
-    void placementMatchesTheRealFirmware() throws Exception {
-        RealStack.assumeQemu();
-        assumeTrue(Files.isReadable(OvmfBoot.OVMF_CODE) && Files.isReadable(OvmfBoot.OVMF_VARS),
-                "/usr/share/OVMF has no OVMF_CODE_4M.fd / OVMF_VARS_4M.fd: OVMF oracle skipped (Debian package ovmf)");
+    @ParameterizedTest(name = "OVMF {0}")
+    @ValueSource(strings = {"2022.11", "2025.02"})
+    void placementMatchesTheRealFirmware(String release) throws Exception {
+        OracleStacks.Qemu qemu = OracleStacks.assumeQemu(OracleStacks.QEMU_10_0);
+        OracleStacks.Ovmf ovmf = OracleStacks.assumeOvmf(release);
         boolean full = Boolean.getBoolean("virtlint.oracle.full");
         List<OvmfOracleCase> cases = OvmfOracleCases.all().stream().filter(c -> full || c.quick()).toList();
         Path work = Files.createTempDirectory("virt-lint-ovmf-oracle-");
@@ -60,7 +61,7 @@ class OvmfOracleTest {
         try {
             List<Future<Verdict>> futures = new ArrayList<>();
             for (OvmfOracleCase oracleCase : cases) {
-                futures.add(pool.submit(() -> judge(oracleCase, work)));
+                futures.add(pool.submit(() -> judge(qemu, ovmf, oracleCase, work)));
             }
             for (Future<Verdict> future : futures) {
                 verdicts.add(future.get());
@@ -74,7 +75,8 @@ class OvmfOracleTest {
             }
         }
         Duration wall = Duration.ofNanos(System.nanoTime() - started);
-        System.out.printf("OVMF oracle: %d boots (%s), %d s wall, %d in parallel%n", verdicts.size(),
+        System.out.printf("OVMF oracle on %s under %s: %d boots (%s), %d s wall, %d in parallel%n", ovmf, qemu,
+                verdicts.size(),
                 full ? "full" : "quick subset", wall.toSeconds(), PARALLEL_QEMUS);
         for (Verdict verdict : verdicts) {
             System.out.printf("  %4d s  %-5s %s%n", verdict.elapsed().toSeconds(),
@@ -88,28 +90,28 @@ class OvmfOracleTest {
                 + " boots disagree with the model:\n" + String.join("\n", failures));
     }
 
-    static Placement predict(OvmfOracleCase oracleCase) {
-        MachineType machine = MachineCatalogue.resolve(OvmfOracleCase.MACHINE, QemuBinary.upstream(QEMU_10_0))
+    static Placement predict(OvmfOracleCase oracleCase, Version qemu, OvmfRelease release) {
+        MachineType machine = MachineCatalogue.resolve(OvmfOracleCase.MACHINE, QemuBinary.upstream(qemu))
                 .orElseThrow();
-        LayoutInput layout = LayoutInput.builder(machine, QEMU_10_0)
+        LayoutInput layout = LayoutInput.builder(machine, qemu)
                 .ram(oracleCase.ramGib() * GIB)
                 .maxMemory(oracleCase.maxMemGib() * GIB, oracleCase.maxMemGib() == 0 ? 0 : 2)
                 .physBits(oracleCase.cpu().physBits())
                 .amdCpu(oracleCase.cpu().vendorId().equals(FirmwareCpu.AMD))
                 .build();
         AddressMap map = AddressLayout.compute(layout);
-        OvmfRelease release = OvmfRelease.EDK2_2022_11;
         PciMmio64Knob knob = oracleCase.knob().map(value -> PciMmio64Knob.read(value, release))
                 .orElse(PciMmio64Knob.absent());
         OvmfInput input = OvmfInputs.of(release, oracleCase.cpu(), map, knob);
         return OvmfPlan.of(input, oracleCase.topology(), List.of()).place();
     }
 
-    private static Verdict judge(OvmfOracleCase oracleCase, Path work) throws IOException, InterruptedException {
-        Placement predicted = predict(oracleCase);
+    private static Verdict judge(OracleStacks.Qemu qemu, OracleStacks.Ovmf ovmf, OvmfOracleCase oracleCase, Path work)
+            throws IOException, InterruptedException {
+        Placement predicted = predict(oracleCase, qemu.version().series(), ovmf.release());
         Duration stopDeadline = predicted.outcome() == Placement.Outcome.ENUMERATION_FAILED ? STOP_DEADLINE
                 : Duration.ofDays(1);
-        OvmfBoot.Observation observed = OvmfBoot.boot(oracleCase, work, stopDeadline);
+        OvmfBoot.Observation observed = OvmfBoot.boot(qemu, ovmf, oracleCase, work, stopDeadline);
         List<String> disagreements = new ArrayList<>();
         if (!observed.error().isEmpty()) {
             disagreements.add("no observation: " + observed.error());

@@ -39,6 +39,7 @@ import dev.virtlint.rules.firmware.PassthroughBars;
 import dev.virtlint.support.CapturedHosts;
 import dev.virtlint.support.ConvertibleHere;
 import dev.virtlint.support.LibvirtArgv;
+import dev.virtlint.support.OracleStacks;
 import dev.virtlint.support.ProjectPaths;
 import dev.virtlint.support.RealStack;
 import dev.virtlint.xml.SafeXmlLoader;
@@ -95,7 +96,7 @@ class PciMmio64AdviceOvmfOracleTest {
     void theAdvisedWindowMapsEveryBar(String name) throws Exception {
         RealStack.assumeQemu();
         RealStack.assumeLibvirt();
-        assumeTrue(Files.isReadable(OvmfBoot.OVMF_CODE) && Files.isReadable(OvmfBoot.OVMF_VARS),
+        assumeTrue(Files.isReadable(OracleStacks.INSTALLED_OVMF_CODE) && Files.isReadable(OracleStacks.INSTALLED_OVMF_VARS),
                 "/usr/share/OVMF has no OVMF_CODE_4M.fd / OVMF_VARS_4M.fd: OVMF oracle skipped (Debian package ovmf)");
         Path original = VL201.resolve(name + ".xml");
         Matcher hostRoot = HOST_ROOT.matcher(Files.readString(original));
@@ -205,7 +206,7 @@ class PciMmio64AdviceOvmfOracleTest {
         assertFalse(standInIds.isEmpty(), fixture + ": the captured host shows no 64-bit BAR for its GPUs");
         Path serial = directory.resolve("serial.txt");
         commandLine.addAll(List.of("-serial", "file:" + serial));
-        return new Booted(OvmfBoot.run(commandLine, serial, stopDeadline), standInIds);
+        return new Booted(OvmfBoot.run(new ProcessBuilder(commandLine), serial, stopDeadline), standInIds);
     }
 
     /**
@@ -261,7 +262,7 @@ class PciMmio64AdviceOvmfOracleTest {
                 }
             }
         }
-        return OvmfBoot.OVMF_VARS;
+        return OracleStacks.INSTALLED_OVMF_VARS;
     }
 
     /** libvirt names the varstore a started domain would get under /var/lib/libvirt: a fresh copy takes its place. */

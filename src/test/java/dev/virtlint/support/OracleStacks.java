@@ -26,8 +26,10 @@ import dev.virtlint.platform.Version;
 public final class OracleStacks {
     public static final Version QEMU_10_0 = Version.of(10, 0);
     public static final Version QEMU_7_2 = Version.of(7, 2);
-    public static final OvmfRelease OVMF_2022_11 = OvmfRelease.EDK2_2022_11;
-    public static final OvmfRelease OVMF_2025_02 = new OvmfRelease(2025, 2);
+    /** The OVMF release /usr/share/OVMF holds where the stack is installed (Debian bookworm's ovmf). */
+    private static final String INSTALLED_OVMF = "2022.11";
+    public static final Path INSTALLED_OVMF_CODE = Path.of("/usr/share/OVMF/OVMF_CODE_4M.fd");
+    public static final Path INSTALLED_OVMF_VARS = Path.of("/usr/share/OVMF/OVMF_VARS_4M.fd");
 
     private static final String PROGRAM = "qemu-system-x86_64";
     private static final String FETCH_HINT = ": run .ci/fetch-stacks (no root needed)";
@@ -108,15 +110,27 @@ public final class OracleStacks {
         return cached.get();
     }
 
-    /** The OVMF release given: the installed one in /usr/share/OVMF is 2022.11, others come from the cache. */
-    public static Ovmf assumeOvmf(OvmfRelease release) {
-        Path directory = release.equals(OVMF_2022_11) ? Path.of("/usr/share/OVMF")
-                : cache().resolve("ovmf-" + release).resolve("root/usr/share/OVMF");
-        Ovmf ovmf = new Ovmf(release, directory.resolve("OVMF_CODE_4M.fd"), directory.resolve("OVMF_VARS_4M.fd"));
-        Assumptions.assumeTrue(Files.isReadable(ovmf.code()) && Files.isReadable(ovmf.vars()),
+    /**
+     * The OVMF build of the release given: bookworm's 2022.11 in /usr/share/OVMF, others from the cache. Its
+     * {@link Ovmf#release()} comes from the package version, so that a distribution's backports are part of it.
+     */
+    public static Ovmf assumeOvmf(String release) throws IOException, InterruptedException {
+        boolean installed = release.equals(INSTALLED_OVMF);
+        Path cached = cache().resolve("ovmf-" + release);
+        Path directory = installed ? INSTALLED_OVMF_CODE.getParent() : cached.resolve("root/usr/share/OVMF");
+        Path code = directory.resolve(INSTALLED_OVMF_CODE.getFileName());
+        Path vars = directory.resolve(INSTALLED_OVMF_VARS.getFileName());
+        Assumptions.assumeTrue(Files.isReadable(code) && Files.isReadable(vars),
                 directory + " has no OVMF_CODE_4M.fd / OVMF_VARS_4M.fd: OVMF " + release + " oracle skipped"
-                        + (release.equals(OVMF_2022_11) ? " (Debian package ovmf)" : FETCH_HINT));
-        return ovmf;
+                        + (installed ? " (Debian package ovmf)" : FETCH_HINT));
+        String packageVersion = installed
+                ? RealStack.run(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), 30).output().strip()
+                : Files.readString(cached.resolve("packages")).lines()
+                        .filter(line -> line.startsWith("ovmf ")).map(line -> line.substring(5)).findFirst().orElse("");
+        OvmfRelease build = OvmfRelease.parse(packageVersion)
+                .filter(parsed -> parsed.toString().startsWith(release))
+                .orElseGet(() -> OvmfRelease.parse(release).orElseThrow());
+        return new Ovmf(build, code, vars);
     }
 
     /** The binary with its version from {@code --version}; empty when it does not run. */
