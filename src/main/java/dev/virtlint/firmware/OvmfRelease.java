@@ -8,9 +8,13 @@ import java.util.regex.Pattern;
 /**
  * An edk2 stable release, which is how OVMF builds are versioned: {@code 2022.11} is edk2-stable202211 (Debian
  * bookworm's {@code ovmf}). The methods name the 64-bit-window behaviours by what they do; each changed in one
- * release (ovmf-and-libvirt.md A3).
+ * release (ovmf-and-libvirt.md A3), unless a distribution's build carries the change early.
+ *
+ * @param knobOverrideBackported the build cherry-picks edk2 commit 9ac1704af6 (X-PciMmio64Mb used as given), which
+ *                               upstream first released in 2025.05: Debian's edk2 2025.02-2 and later revisions,
+ *                               trixie's 2025.02-8+deb13u1 among them (docs/verified-stacks.md)
  */
-public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease> {
+public record OvmfRelease(int year, int month, boolean knobOverrideBackported) implements Comparable<OvmfRelease> {
 
     public static final OvmfRelease EDK2_2022_11 = new OvmfRelease(2022, 11);
     public static final OvmfRelease EDK2_2025_02 = new OvmfRelease(2025, 2);
@@ -21,6 +25,10 @@ public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease
     public static final List<OvmfRelease> VERIFIED = List.of(EDK2_2022_11, EDK2_2025_02);
 
     private static final Pattern SYNTAX = Pattern.compile("^(?:edk2-stable)?(\\d{4})\\.?(\\d{2})(?:\\D.*)?$");
+    /** Debian's package versions: upstream 2025.02, a Debian revision, a stable or backports suffix. */
+    private static final Pattern DEBIAN_2025_02 = Pattern.compile("^2025\\.02-(\\d+)(?:[+~][a-z0-9.+~]*)?$");
+    /** debian/changelog: 2025.02-2 added d/p/0001-OvmfPkg-Use-user-specified-opt-ovmf-X-PciMmio64Mb-va.patch. */
+    private static final int DEBIAN_REVISION_WITH_KNOB_OVERRIDE = 2;
 
     public OvmfRelease {
         if (year < 2000 || year > 2999 || month < 1 || month > 12) {
@@ -28,7 +36,15 @@ public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease
         }
     }
 
-    /** Accepts {@code 2022.11}, {@code 202211}, {@code edk2-stable202211} and package versions such as {@code 2022.11-6+deb12u2}. */
+    /** The upstream release, without distribution changes. */
+    public OvmfRelease(int year, int month) {
+        this(year, month, false);
+    }
+
+    /**
+     * Accepts {@code 2022.11}, {@code 202211}, {@code edk2-stable202211} and package versions such as
+     * {@code 2022.11-6+deb12u2}; a Debian package version that carries a change early says so.
+     */
     public static Optional<OvmfRelease> parse(String text) {
         if (text == null) {
             return Optional.empty();
@@ -42,7 +58,10 @@ public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease
         if (year < 2000 || month < 1 || month > 12) {
             return Optional.empty();
         }
-        return Optional.of(new OvmfRelease(year, month));
+        Matcher debian = DEBIAN_2025_02.matcher(text.strip());
+        boolean backported = debian.matches()
+                && Integer.parseInt(debian.group(1)) >= DEBIAN_REVISION_WITH_KNOB_OVERRIDE;
+        return Optional.of(new OvmfRelease(year, month, backported));
     }
 
     public boolean isAtLeast(int otherYear, int otherMonth) {
@@ -81,7 +100,7 @@ public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease
 
     /** X-PciMmio64Mb is used as given; before, with trusted phys-bits it was only a minimum. */
     public boolean knobOverridesDynamicWindow() {
-        return isAtLeast(2025, 5);
+        return isAtLeast(2025, 5) || knobOverrideBackported;
     }
 
     /** The highest phys-bits OVMF uses once it trusts CPUID, before the 1 GiB-page cap. */
@@ -95,6 +114,7 @@ public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease
         return isAtLeast(2024, 8) && guestPhysBitsSet ? 52 : 48;
     }
 
+    /** By release date: a build with a change backported is as old as its release. */
     @Override
     public int compareTo(OvmfRelease other) {
         return year != other.year ? Integer.compare(year, other.year) : Integer.compare(month, other.month);
@@ -102,6 +122,7 @@ public record OvmfRelease(int year, int month) implements Comparable<OvmfRelease
 
     @Override
     public String toString() {
-        return String.format("%04d.%02d", year, month);
+        return String.format("%04d.%02d", year, month)
+                + (knobOverrideBackported ? " (Debian's, with 2025.05's X-PciMmio64Mb change)" : "");
     }
 }

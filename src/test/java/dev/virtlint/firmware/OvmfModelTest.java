@@ -125,6 +125,18 @@ class OvmfModelTest {
         assertEquals(16 * GIB, shrunk.size());
     }
 
+    /** Booted: OVMF 2025.02-8+deb13u1, EPYC at 40 bits, X-PciMmio64Mb=65536, a 64 GiB BAR on pcie.0 at 64 GiB. */
+    @Test
+    void debians202502UsesTheKnobAsGiven() {
+        OvmfInput epyc = withKnob(input(release("2025.02-8+deb13u1"), amd(40)), 65536);
+        Aperture debian = OvmfModel.aperture(epyc);
+        assertEquals(Aperture.Kind.CLASSIC, debian.kind());
+        assertEquals(64 * GIB, debian.base());
+        assertEquals(64 * GIB, debian.size());
+        Aperture upstream = OvmfModel.aperture(withKnob(input(release("2025.02"), amd(40)), 65536));
+        assertEquals(Aperture.Kind.DYNAMIC, upstream.kind(), "upstream 2025.02 still takes the knob as a minimum");
+    }
+
     @Test
     void knobBeyondTrustedWidthIsOutOfReach() {
         Aperture aperture = OvmfModel.aperture(withKnob(input(R2022_11, intel(39, true)), 524288));

@@ -1,6 +1,7 @@
 package dev.virtlint.firmware;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
@@ -15,5 +16,18 @@ class OvmfReleaseTest {
         assertTrue(OvmfRelease.parse("2022.13").isEmpty());
         assertTrue(OvmfRelease.parse("stable").isEmpty());
         assertEquals("2024.02", OvmfRelease.parse("2024.02-2").orElseThrow().toString());
+    }
+
+    @Test
+    void debianBuildsOf202502FromRevision2CarryTheKnobOverride() {
+        for (String text : new String[] {"2025.02-8+deb13u1", "2025.02-2", "2025.02-8~bpo12+1"}) {
+            OvmfRelease build = OvmfRelease.parse(text).orElseThrow();
+            assertTrue(build.knobOverridesDynamicWindow(), text);
+            assertEquals(0, build.compareTo(new OvmfRelease(2025, 2)), "as old as 2025.02: " + text);
+        }
+        for (String text : new String[] {"2025.02", "2025.02-1", "edk2-stable202502", "2025.02-3ubuntu1"}) {
+            assertFalse(OvmfRelease.parse(text).orElseThrow().knobOverridesDynamicWindow(), text);
+        }
+        assertTrue(OvmfRelease.parse("2025.05").orElseThrow().knobOverridesDynamicWindow());
     }
 }
