@@ -142,8 +142,9 @@ public final class MachineCatalogue {
      * Output of `qemu-system-x86_64 -machine help` (minus the "Supported machines are:" header) of Debian's
      * QEMU 1:10.0.2+ds-2+deb13u1~bpo12+1 from bookworm-backports, which builds upstream's machine set unchanged.
      * Stable releases (10.0.x) never add or deprecate machine types, so the list stands for the 10.0 series.
-     * No other series is recorded: the deprecation/deletion age rules do not predict which types a binary still
-     * registers (§5.1), so every other upstream version answers UNKNOWN rather than a guess.
+     * Only the series whose binaries were run are recorded (this one and 7.2): the deprecation/deletion age rules do
+     * not predict which types a binary still registers (§5.1), so every other upstream version answers UNKNOWN
+     * rather than a guess.
      */
     private static final String UPSTREAM_10_0_MACHINE_HELP = """
             microvm              microvm (i386)
@@ -215,8 +216,77 @@ public final class MachineCatalogue {
             x-remote             Experimental remote machine
             """;
 
-    private static final Map<Version, MachineList> UPSTREAM_MACHINE_LISTS =
-            Map.of(Version.of(10, 0), MachineList.fromMachineHelp(UPSTREAM_10_0_MACHINE_HELP));
+    /*
+     * The same of Debian bookworm's QEMU 1:7.2+dfsg-7+deb12u18+b3 (7.2.22), as .ci/fetch-stacks unpacks it; checked
+     * against that binary by QemuMachineCatalogueOracleTest.
+     */
+    private static final String UPSTREAM_7_2_MACHINE_HELP = """
+            microvm              microvm (i386)
+            pc                   Standard PC (i440FX + PIIX, 1996) (alias of pc-i440fx-7.2)
+            pc-i440fx-7.2        Standard PC (i440FX + PIIX, 1996) (default)
+            pc-i440fx-7.1        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-7.0        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-6.2        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-6.1        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-6.0        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-5.2        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-5.1        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-5.0        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-4.2        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-4.1        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-4.0        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-3.1        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-3.0        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.9        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.8        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.7        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.6        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.5        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.4        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.3        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.2        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.12       Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.11       Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.10       Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.1        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-2.0        Standard PC (i440FX + PIIX, 1996)
+            pc-i440fx-1.7        Standard PC (i440FX + PIIX, 1996) (deprecated)
+            pc-i440fx-1.6        Standard PC (i440FX + PIIX, 1996) (deprecated)
+            pc-i440fx-1.5        Standard PC (i440FX + PIIX, 1996) (deprecated)
+            pc-i440fx-1.4        Standard PC (i440FX + PIIX, 1996) (deprecated)
+            q35                  Standard PC (Q35 + ICH9, 2009) (alias of pc-q35-7.2)
+            pc-q35-7.2           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-7.1           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-7.0           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-6.2           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-6.1           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-6.0           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-5.2           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-5.1           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-5.0           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-4.2           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-4.1           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-4.0.1         Standard PC (Q35 + ICH9, 2009)
+            pc-q35-4.0           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-3.1           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-3.0           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.9           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.8           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.7           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.6           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.5           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.4           Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.12          Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.11          Standard PC (Q35 + ICH9, 2009)
+            pc-q35-2.10          Standard PC (Q35 + ICH9, 2009)
+            isapc                ISA-only PC
+            none                 empty machine
+            x-remote             Experimental remote machine
+            """;
+
+    private static final Map<Version, MachineList> UPSTREAM_MACHINE_LISTS = Map.of(
+            Version.of(10, 0), MachineList.fromMachineHelp(UPSTREAM_10_0_MACHINE_HELP),
+            Version.of(7, 2), MachineList.fromMachineHelp(UPSTREAM_7_2_MACHINE_HELP));
 
     private MachineCatalogue() {
     }
@@ -264,7 +334,7 @@ public final class MachineCatalogue {
 
     /**
      * Whether {@code binary} registers {@code name} and marks it deprecated. For upstream builds of the series
-     * recorded here (10.0) the answer comes from the binary's own list, so names it lacks, unparseable ones and future
+     * recorded here (10.0 and 7.2) the answer comes from the binary's own list, so names it lacks, unparseable ones and future
      * versions such as {@code pc-q35-11.5} are {@link Registration#NOT_REGISTERED}. For other binaries only the
      * impossible combinations are known: a pc/q35 type newer than the binary, a RHEL or Ubuntu type on another
      * vendor's build, an upstream type on RHEL (which compiles them out, §5.2), the Ubuntu aliases off Ubuntu.

@@ -75,24 +75,6 @@ final class QemuProbe {
     private QemuProbe() {
     }
 
-    /** The installed binary's version, from {@code --version}; empty when QEMU is not on the PATH. */
-    static Optional<Version> installedVersion() {
-        try {
-            Process process = new ProcessBuilder(QEMU, "--version").redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                return Optional.empty();
-            }
-            Matcher matcher = Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?)").matcher(output);
-            return matcher.find() ? Version.tryParse(matcher.group(1)) : Optional.empty();
-        } catch (IOException e) {
-            return Optional.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Optional.empty();
-        }
-    }
-
     static Observation run(OracleStacks.Qemu qemu, OracleCase oracleCase, Path workDirectory)
             throws IOException, InterruptedException {
         Path ramFile = Files.createTempFile(workDirectory, "ram-", ".img");
