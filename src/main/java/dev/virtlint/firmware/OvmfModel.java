@@ -71,7 +71,9 @@ public final class OvmfModel {
         String prefix = "OVMF " + release + " " + trust;
         if (release.knobOverridesDynamicWindow() && knob.isUsed()) {
             return new Aperture(classicBase, classicSize, Aperture.Kind.CLASSIC, true, bits, knob,
-                    OptionalLong.empty(), prefix + "; X-PciMmio64Mb overrides the dynamic window: " + classic);
+                    OptionalLong.empty(), prefix + "; X-PciMmio64Mb overrides the dynamic window"
+                    + (release.knobOverrideBackported() ? " (Debian's build carries this change of 2025.05)" : "")
+                    + ": " + classic);
         }
         long addressSpace = 1L << bits;
         long dynamicSize = 1L << (bits - 3);

@@ -17,16 +17,17 @@ import java.util.regex.Pattern;
 public record OvmfRelease(int year, int month, boolean knobOverrideBackported) implements Comparable<OvmfRelease> {
 
     public static final OvmfRelease EDK2_2022_11 = new OvmfRelease(2022, 11);
-    public static final OvmfRelease EDK2_2025_02 = new OvmfRelease(2025, 2);
+    /** Debian 13's {@code ovmf} (2025.02-8+deb13u1): 2025.02 with 2025.05's X-PciMmio64Mb change. */
+    public static final OvmfRelease DEBIAN_2025_02 = new OvmfRelease(2025, 2, true);
     /**
-     * The releases whose window and BAR placement the oracle tests check by booting them (Debian 12's and Debian
+     * The builds whose window and BAR placement the oracle tests check by booting them (Debian 12's and Debian
      * 13's {@code ovmf}): where nothing says which OVMF a host runs, a UEFI guest is checked under each.
      */
-    public static final List<OvmfRelease> VERIFIED = List.of(EDK2_2022_11, EDK2_2025_02);
+    public static final List<OvmfRelease> VERIFIED = List.of(EDK2_2022_11, DEBIAN_2025_02);
 
     private static final Pattern SYNTAX = Pattern.compile("^(?:edk2-stable)?(\\d{4})\\.?(\\d{2})(?:\\D.*)?$");
     /** Debian's package versions: upstream 2025.02, a Debian revision, a stable or backports suffix. */
-    private static final Pattern DEBIAN_2025_02 = Pattern.compile("^2025\\.02-(\\d+)(?:[+~][a-z0-9.+~]*)?$");
+    private static final Pattern DEBIAN_2025_02_VERSION = Pattern.compile("^2025\\.02-(\\d+)(?:[+~][a-z0-9.+~]*)?$");
     /** debian/changelog: 2025.02-2 added d/p/0001-OvmfPkg-Use-user-specified-opt-ovmf-X-PciMmio64Mb-va.patch. */
     private static final int DEBIAN_REVISION_WITH_KNOB_OVERRIDE = 2;
 
@@ -58,7 +59,7 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
         if (year < 2000 || month < 1 || month > 12) {
             return Optional.empty();
         }
-        Matcher debian = DEBIAN_2025_02.matcher(text.strip());
+        Matcher debian = DEBIAN_2025_02_VERSION.matcher(text.strip());
         boolean backported = debian.matches()
                 && Integer.parseInt(debian.group(1)) >= DEBIAN_REVISION_WITH_KNOB_OVERRIDE;
         return Optional.of(new OvmfRelease(year, month, backported));
@@ -120,9 +121,17 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
         return year != other.year ? Integer.compare(year, other.year) : Integer.compare(month, other.month);
     }
 
+    /** The release as people name it, {@code 2025.02}: a build's backports do not change its name. */
     @Override
     public String toString() {
-        return String.format("%04d.%02d", year, month)
-                + (knobOverrideBackported ? " (Debian's, with 2025.05's X-PciMmio64Mb change)" : "");
+        return String.format("%04d.%02d", year, month);
+    }
+
+    /**
+     * A text {@link #parse} reads back as this build: the release, or for a build with the backport the first Debian
+     * package version that carries it.
+     */
+    public String parseableText() {
+        return toString() + (knobOverrideBackported ? "-" + DEBIAN_REVISION_WITH_KNOB_OVERRIDE : "");
     }
 }

@@ -150,7 +150,7 @@ public final class Linter {
         List<NamedVerdicts.Run> runs = new ArrayList<>();
         HostVerdicts last = null;
         for (OvmfRelease release : OvmfRelease.VERIFIED) {
-            last = checkOnHosts(domain, environment.withOvmf(release.toString()), notChecked);
+            last = checkOnHosts(domain, environment.withOvmf(release.parseableText()), notChecked);
             runs.add(new NamedVerdicts.Run(release.toString(), last.findings()));
         }
         return new HostVerdicts(NamedVerdicts.combine(NamedVerdicts.Kind.OVMF_RELEASES, runs), last.context());

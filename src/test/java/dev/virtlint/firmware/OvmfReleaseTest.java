@@ -30,4 +30,12 @@ class OvmfReleaseTest {
         }
         assertTrue(OvmfRelease.parse("2025.05").orElseThrow().knobOverridesDynamicWindow());
     }
+
+    @Test
+    void everyVerifiedBuildReadsBackFromItsText() {
+        for (OvmfRelease build : OvmfRelease.VERIFIED) {
+            assertEquals(build, OvmfRelease.parse(build.parseableText()).orElseThrow(), build.parseableText());
+        }
+        assertEquals("2025.02", OvmfRelease.DEBIAN_2025_02.toString());
+    }
 }
