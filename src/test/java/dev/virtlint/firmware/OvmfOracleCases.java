@@ -93,8 +93,8 @@ final class OvmfOracleCases {
                 null, port(true, 64 * G));
         c.full("AMD at 39 bits with GuestPhysBits 39: trusted from 2024.08, a 64 GiB window", amd(39, 39), 2, 0, null,
                 root(32 * G), port(true, 16 * G));
-        c.full("Intel at 48 bits: capped at 47 by 2022.11 (16 TiB at 112 TiB), at 46 from 2023.08 (8 TiB at 56 TiB)", intel(48), 2, 0, null,
-                port(true, 256 * G));
+        c.full("Intel at 48 bits: capped at 47 by 2022.11 (16 TiB at 112 TiB), at 46 from 2023.08 (8 TiB at 56 TiB)",
+                intel(48), 2, 0, null, port(true, 256 * G));
         c.full("AMD at 41 bits without 1 GiB pages: capped at 40", amdNoGigabytePages(41), 2, 0, null,
                 port(true, 64 * G));
         c.full("Intel at 41 bits without 1 GiB pages: trusted, capped at 40, dynamic window", intelNoGigabytePages(41),
@@ -151,7 +151,7 @@ final class OvmfOracleCases {
         return new FirmwareCpu(FirmwareCpu.AMD, bits, true, false, 0);
     }
 
-    /** CPUID 0x80000008 EAX[23:16] carries guest-phys-bits: KVM fills it in from QEMU 9.1; here the -cpu option sets it. */
+    /** CPUID 0x80000008 EAX[23:16] carries guest-phys-bits: KVM fills it in from QEMU 9.1; here -cpu sets it. */
     private static FirmwareCpu amd(int bits, int guestPhysBits) {
         return new FirmwareCpu(FirmwareCpu.AMD, bits, true, false, guestPhysBits);
     }

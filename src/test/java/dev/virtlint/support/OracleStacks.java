@@ -103,7 +103,8 @@ public final class OracleStacks {
         // Without its own module directory the binary loads the installed QEMU's modules and stops; without -L it
         // reads the installed QEMU's data files and finds no SeaBIOS.
         Optional<Qemu> cached = probe(binary.toString(),
-                List.of("-L", root.resolve("usr/share/qemu").toString(), "-L", root.resolve("usr/share/seabios").toString()),
+                List.of("-L", root.resolve("usr/share/qemu").toString(),
+                        "-L", root.resolve("usr/share/seabios").toString()),
                 Map.of("QEMU_MODULE_DIR", root.resolve("usr/lib/x86_64-linux-gnu/qemu").toString()));
         Assumptions.assumeTrue(cached.isPresent() && cached.get().version().series().equals(series),
                 binary + " does not run as QEMU " + series + FETCH_HINT);
@@ -144,9 +145,11 @@ public final class OracleStacks {
                 return Optional.empty();
             }
             Matcher matcher = VERSION.matcher(output);
-            return matcher.find()
-                    ? Version.tryParse(matcher.group(1)).map(version -> new Qemu(version, program, dataOptions, environment))
-                    : Optional.empty();
+            if (!matcher.find()) {
+                return Optional.empty();
+            }
+            return Version.tryParse(matcher.group(1))
+                    .map(version -> new Qemu(version, program, dataOptions, environment));
         } catch (IOException notRunnable) {
             return Optional.empty();
         } catch (InterruptedException interrupted) {
