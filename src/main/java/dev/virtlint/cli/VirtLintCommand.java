@@ -42,6 +42,7 @@ import dev.virtlint.report.TextReporter;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.RuleRegistry;
 import dev.virtlint.rules.Severity;
+import dev.virtlint.schema.DomainSchema;
 import dev.virtlint.xml.SafeXmlLoader;
 import dev.virtlint.xml.SourceText;
 import dev.virtlint.xml.TextEdit;
@@ -296,6 +297,7 @@ public class VirtLintCommand implements Callable<Integer> {
         if (diff) {
             summary.dryRun();
         }
+        noteSchemasMissing(plan);
         boolean[] failed = {false};
         boolean[] findingsAtThreshold = {false};
         boolean[] anyDiff = {false};
@@ -332,6 +334,18 @@ public class VirtLintCommand implements Callable<Integer> {
     private static Optional<String> unknownSelector(String option, List<String> selectors) {
         return Optional.ofNullable(selectors).orElse(List.of()).stream().filter(s -> !RuleSelection.isValid(s))
                 .findFirst().map(s -> option + ": " + RuleSelection.unknownSelectorMessage(s));
+    }
+
+    /** Once per run: VL010 is selected but this machine has no libvirt whose schemas it could read. */
+    private void noteSchemasMissing(List<Planned> plan) {
+        boolean selected = plan.stream().anyMatch(planned -> planned.profile().rules().stream()
+                .anyMatch(rule -> rule.meta().id().equals("VL010")));
+        if (!quiet && selected && DomainSchema.notInstalledHere(target.libvirtSchemas != null
+                ? target.libvirtSchemas : DomainSchema.INSTALLED)) {
+            streams.err().println("virt-lint: note: libvirt is not installed here (no " + DomainSchema.INSTALLED
+                    + "/domain.rng), so VL010 (schema validity) is not checked; install libvirt's client tools"
+                    + " (Debian: libvirt-clients) or give --libvirt-schemas DIR");
+        }
     }
 
     private int usage(String message) {

@@ -20,7 +20,7 @@ import dev.virtlint.rules.meta.ChecksSkipped;
  */
 public final class SkippedChecks {
     /** One fact over the run: every rule that lacked it, in how many files, and what the host roots lacked. */
-    public record Merged(String fact, Set<String> rules, int files, Set<String> hostRootLacks) {
+    public record Merged(String fact, Set<String> rules, int files, Set<String> hostRootLacks, boolean hostFact) {
     }
 
     private final Map<String, Merged> byFact = new LinkedHashMap<>();
@@ -57,7 +57,8 @@ public final class SkippedChecks {
                     rules.addAll(known.rules());
                     lacks.addAll(known.hostRootLacks());
                 }
-                byFact.put(gap.fact(), new Merged(gap.fact(), rules, known == null ? 1 : known.files() + 1, lacks));
+                byFact.put(gap.fact(), new Merged(gap.fact(), rules, known == null ? 1 : known.files() + 1, lacks,
+                        gap.hostFact()));
             }
         }
     }
@@ -106,6 +107,7 @@ public final class SkippedChecks {
         String where = files.size() == filesLinted ? "in all " + filesLinted + " files"
                 : "in " + files.size() + " of " + filesLinted + " files";
         return "not checked " + where + " — " + String.join("; ", parts)
-                + ChecksSkipped.advice(someWithoutHostRoot, lacksFiles);
+                + ChecksSkipped.advice(someWithoutHostRoot && byFact.values().stream().anyMatch(Merged::hostFact),
+                        lacksFiles);
     }
 }

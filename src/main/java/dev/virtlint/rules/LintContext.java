@@ -43,6 +43,11 @@ public record LintContext(DomainDef domain, Platform platform, List<Platform> ho
         notChecked.add(rule.meta(), missingFact);
     }
 
+    /** As {@link #couldNotCheck(Rule, String)}, for a fact that no host facts supply. */
+    public void couldNotCheckWithoutHost(Rule rule, String missingFact) {
+        notChecked.addNotFromHost(rule.meta(), missingFact);
+    }
+
     /** As {@link #couldNotCheck(Rule, String)}, for a fact a host root keeps at {@code hostPath}. */
     public void couldNotCheck(Rule rule, String missingFact, String hostPath) {
         notChecked.add(rule.meta(), missingFact, hostPath);

@@ -18,6 +18,7 @@ public final class NotChecked {
 
     private final Map<String, Set<String>> rulesByMissingFact = new LinkedHashMap<>();
     private final Map<String, String> hostPathByMissingFact = new LinkedHashMap<>();
+    private final Set<String> notFromHost = new TreeSet<>();
 
     public void add(RuleMeta rule, String missingFact) {
         rulesByMissingFact.computeIfAbsent(missingFact, fact -> new TreeSet<>()).add(rule.id());
@@ -30,6 +31,20 @@ public final class NotChecked {
     public void add(RuleMeta rule, String missingFact, String hostPath) {
         add(rule, missingFact);
         hostPathByMissingFact.put(missingFact, hostPath);
+    }
+
+    /**
+     * As {@link #add(RuleMeta, String)}, for a fact no host facts supply (libvirt's schemas on the machine that runs
+     * virt-lint), so that the advice to give a host root is not made for it.
+     */
+    public void addNotFromHost(RuleMeta rule, String missingFact) {
+        add(rule, missingFact);
+        notFromHost.add(missingFact);
+    }
+
+    /** Whether host facts would supply {@code missingFact}. */
+    public boolean isHostFact(String missingFact) {
+        return !notFromHost.contains(missingFact);
     }
 
     public boolean isEmpty() {

@@ -44,6 +44,15 @@ public final class DomainSchema {
     /** Where libvirt installs its schemas; {@code virt-xml-validate} reads {@code domain.rng} from here. */
     public static final String INSTALLED_DIRECTORY = "/usr/share/libvirt/schemas";
     public static final Path INSTALLED = Path.of(INSTALLED_DIRECTORY);
+
+    /**
+     * Whether {@code directory} is the installed libvirt's and libvirt is simply not installed on this machine: then
+     * schema validity is not checked, without a per-file finding (the command line says so once per run), so that a
+     * machine without libvirt reports what the XML decides and nothing about itself.
+     */
+    public static boolean notInstalledHere(Path directory) {
+        return directory.equals(INSTALLED) && !Files.exists(INSTALLED.resolve("domain.rng"));
+    }
     static final String ENTRY = "domain.rng";
 
     private static final String RELAX_NG = "http://relaxng.org/ns/structure/1.0";

@@ -38,7 +38,7 @@ public final class ChecksSkipped implements Rule {
      * @param hostRootLacks the file or directory the run's host root lacks that would hold the fact; empty when the
      *                      run has no host root, or the fact is not one a host root holds
      */
-    public record Gap(String fact, List<String> rules, String hostRootLacks) {
+    public record Gap(String fact, List<String> rules, String hostRootLacks, boolean hostFact) {
         public Gap {
             rules = List.copyOf(rules);
         }
@@ -58,11 +58,13 @@ public final class ChecksSkipped implements Rule {
         List<Gap> gaps = new ArrayList<>();
         for (Map.Entry<String, Set<String>> entry : context.notChecked().byMissingFact().entrySet()) {
             String lacks = hostRoot ? context.notChecked().hostPath(entry.getKey()).orElse("") : "";
-            gaps.add(new Gap(entry.getKey(), List.copyOf(entry.getValue()), lacks));
+            gaps.add(new Gap(entry.getKey(), List.copyOf(entry.getValue()), lacks,
+                    context.notChecked().isHostFact(entry.getKey())));
         }
         List<String> parts = gaps.stream().map(gap -> part(gap.rules(), gap.fact(), gap.hostRootLacks())).toList();
         return List.of(context.finding(this, context.domain().root(), "not checked — " + String.join("; ", parts)
-                        + advice(!hostRoot, gaps.stream().anyMatch(gap -> !gap.hostRootLacks().isEmpty())))
+                        + advice(!hostRoot && gaps.stream().anyMatch(Gap::hostFact),
+                        gaps.stream().anyMatch(gap -> !gap.hostRootLacks().isEmpty())))
                 .data("skipped", String.join("; ", parts))
                 .data(HOST_ROOT, hostRoot)
                 .data(GAPS, gaps)

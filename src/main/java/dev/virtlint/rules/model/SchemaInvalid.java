@@ -14,6 +14,7 @@ import dev.virtlint.rules.LintContext;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
+import dev.virtlint.schema.DomainSchema;
 import dev.virtlint.schema.SchemaCheck;
 import dev.virtlint.schema.SchemaViolation;
 import dev.virtlint.schema.SchemaViolation.Kind;
@@ -43,7 +44,10 @@ public final class SchemaInvalid implements Rule {
     public List<Finding> check(LintContext context) {
         SchemaCheck check = SchemaCheck.of(context.domain().document(), context.libvirtSchemas());
         if (check.unavailable().isPresent()) {
-            context.couldNotCheck(this, "libvirt's domain schema: " + check.unavailable().get()
+            if (DomainSchema.notInstalledHere(context.libvirtSchemas())) {
+                return List.of();
+            }
+            context.couldNotCheckWithoutHost(this, "libvirt's domain schema: " + check.unavailable().get()
                     + "; give --libvirt-schemas DIR where another libvirt keeps it");
             return List.of();
         }
