@@ -18,11 +18,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.snakeyaml.engine.v2.api.LoadSettings;
-import org.snakeyaml.engine.v2.api.lowlevel.Compose;
 import org.snakeyaml.engine.v2.exceptions.Mark;
-import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
-import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 import org.snakeyaml.engine.v2.nodes.MappingNode;
 import org.snakeyaml.engine.v2.nodes.Node;
 import org.snakeyaml.engine.v2.nodes.NodeTuple;
@@ -30,6 +26,7 @@ import org.snakeyaml.engine.v2.nodes.ScalarNode;
 import org.snakeyaml.engine.v2.nodes.SequenceNode;
 
 import dev.virtlint.config.ConfigException;
+import dev.virtlint.config.YamlNodes;
 import dev.virtlint.rules.Severity;
 
 /**
@@ -90,16 +87,7 @@ public record HookConfig(Optional<Path> file, Severity blockOn, Set<String> skip
     }
 
     static HookConfig parse(Path file, String text) throws ConfigException {
-        Optional<Node> root;
-        try {
-            root = new Compose(LoadSettings.builder().setLabel(file.toString()).build()).composeString(text);
-        } catch (MarkedYamlEngineException e) {
-            Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
-            throw new ConfigException(file, mark.map(m -> m.getLine() + 1).orElse(1),
-                    mark.map(m -> m.getColumn() + 1).orElse(1), "not valid YAML: " + e.getProblem());
-        } catch (YamlEngineException e) {
-            throw new ConfigException(file, 1, 1, "not valid YAML: " + e.getMessage());
-        }
+        Optional<Node> root = YamlNodes.compose(file, text);
         HookConfig defaults = defaults();
         if (root.isEmpty()) {
             return new HookConfig(Optional.of(file), defaults.blockOn, defaults.skipDomains, defaults.onInternalError,

@@ -108,7 +108,11 @@ public final class SarifReporter implements Reporter {
         rule.putObject("help").put("text", markdown).put("markdown", markdown);
         rule.putObject("defaultConfiguration").put("level", level(meta.severity()));
         ObjectNode properties = rule.putObject("properties");
-        properties.putArray("tags").add("libvirt").add(meta.family().label());
+        ArrayNode tags = properties.putArray("tags").add("libvirt");
+        // SARIF tags are a set: the libvirt family's label is already there.
+        if (!meta.family().label().equals("libvirt")) {
+            tags.add(meta.family().label());
+        }
         properties.put("precision", "high");
         properties.put("problem.severity", switch (meta.severity()) {
             case ERROR -> "error";

@@ -73,7 +73,10 @@ class CorpusLoadTest {
         Path broken = corpus.resolve("libvirt-tests").resolve("broken-xml-invalid.xml");
         CliRun brokenRun = CliRun.run(broken.toString());
         assertEquals(2, brokenRun.exitCode());
-        assertTrue(brokenRun.err().matches("(?s)" + java.util.regex.Pattern.quote(broken.toString())
+        // A machine without libvirt adds one note that VL010 was not checked; the rest is the broken file's line.
+        String errors = brokenRun.err().lines().filter(line -> !line.startsWith("virt-lint: note: "))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertTrue(errors.matches("(?s)" + java.util.regex.Pattern.quote(broken.toString())
                 + ":\\d+:\\d+: malformed XML: .*"), brokenRun.err());
     }
 }

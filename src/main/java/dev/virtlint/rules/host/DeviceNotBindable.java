@@ -47,15 +47,12 @@ public final class DeviceNotBindable implements Rule {
 
     @Override
     public List<Finding> check(LintContext context) {
-        List<Hostdev> hostdevs = context.domain().pciHostdevs().stream().filter(h -> h.source().isPresent()).toList();
-        if (hostdevs.isEmpty()) {
+        Optional<PassedThrough> passedThrough = PassedThrough.of(context, this);
+        if (passedThrough.isEmpty()) {
             return List.of();
         }
-        if (context.hostFacts().flatMap(HostFacts::pciDevices).isEmpty()) {
-            context.couldNotCheck(this, "the host's PCI devices", NotChecked.HOST_PCI_DEVICES);
-            return List.of();
-        }
-        HostFacts facts = context.hostFacts().get();
+        List<Hostdev> hostdevs = passedThrough.get().hostdevs();
+        HostFacts facts = passedThrough.get().facts();
         List<Finding> findings = new ArrayList<>();
         for (Hostdev hostdev : hostdevs) {
             // A device the host lacks is VL601's.

@@ -6,12 +6,10 @@ import java.util.Optional;
 
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.PciAddress;
-import dev.virtlint.host.HostFacts;
 import dev.virtlint.host.PciDevice;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.LintContext;
-import dev.virtlint.rules.NotChecked;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
 import dev.virtlint.rules.Severity;
@@ -25,23 +23,19 @@ import dev.virtlint.rules.Severity;
 public final class HostdevNotOnHost implements Rule {
     @Override
     public List<Finding> check(LintContext context) {
-        List<Hostdev> hostdevs = context.domain().pciHostdevs().stream().filter(h -> h.source().isPresent()).toList();
-        if (hostdevs.isEmpty()) {
+        Optional<PassedThrough> passedThrough = PassedThrough.of(context, this);
+        if (passedThrough.isEmpty()) {
             return List.of();
         }
-        Optional<List<PciDevice>> devices = context.hostFacts().flatMap(HostFacts::pciDevices);
-        if (devices.isEmpty()) {
-            context.couldNotCheck(this, "the host's PCI devices", NotChecked.HOST_PCI_DEVICES);
-            return List.of();
-        }
+        List<PciDevice> devices = passedThrough.get().facts().pciDevices().orElseThrow();
         // A card moved to another slot, or a definition written for another host: where the host's GPUs are
         // tells which.
-        List<String> displays = devices.get().stream().filter(PciDevice::isDisplayController)
+        List<String> displays = devices.stream().filter(PciDevice::isDisplayController)
                 .map(device -> device.address().bdf()).toList();
         List<Finding> findings = new ArrayList<>();
-        for (Hostdev hostdev : hostdevs) {
+        for (Hostdev hostdev : passedThrough.get().hostdevs()) {
             PciAddress source = hostdev.source().get();
-            if (context.hostFacts().get().pciDevice(source).isPresent()) {
+            if (passedThrough.get().facts().pciDevice(source).isPresent()) {
                 continue;
             }
             String bdf = source.bdf();

@@ -36,17 +36,13 @@ public final class IommuGroupNotViable implements Rule {
 
     @Override
     public List<Finding> check(LintContext context) {
-        List<Hostdev> hostdevs = context.domain().pciHostdevs().stream().filter(h -> h.source().isPresent()).toList();
-        if (hostdevs.isEmpty()) {
+        Optional<PassedThrough> passedThrough = PassedThrough.of(context, this);
+        if (passedThrough.isEmpty()) {
             return List.of();
         }
-        if (context.hostFacts().flatMap(HostFacts::pciDevices).isEmpty()) {
-            context.couldNotCheck(this, "the host's PCI devices", NotChecked.HOST_PCI_DEVICES);
-            return List.of();
-        }
-        HostFacts facts = context.hostFacts().get();
-        Set<PciAddress> passed = new HashSet<>();
-        hostdevs.forEach(hostdev -> passed.add(hostdev.source().get()));
+        List<Hostdev> hostdevs = passedThrough.get().hostdevs();
+        HostFacts facts = passedThrough.get().facts();
+        Set<PciAddress> passed = passedThrough.get().sources();
         Set<Integer> groupsReported = new HashSet<>();
         boolean unknownBinding = false;
         List<Finding> findings = new ArrayList<>();

@@ -1,7 +1,6 @@
 package dev.virtlint.rules.host;
 
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -35,17 +34,13 @@ public final class NoReset implements Rule {
 
     @Override
     public List<Finding> check(LintContext context) {
-        List<Hostdev> hostdevs = context.domain().pciHostdevs().stream().filter(h -> h.source().isPresent()).toList();
-        if (hostdevs.isEmpty()) {
+        Optional<PassedThrough> passedThrough = PassedThrough.of(context, this);
+        if (passedThrough.isEmpty()) {
             return List.of();
         }
-        if (context.hostFacts().flatMap(HostFacts::pciDevices).isEmpty()) {
-            context.couldNotCheck(this, "the host's PCI devices", NotChecked.HOST_PCI_DEVICES);
-            return List.of();
-        }
-        HostFacts facts = context.hostFacts().get();
-        Set<PciAddress> passed = new HashSet<>();
-        hostdevs.forEach(hostdev -> passed.add(hostdev.source().get()));
+        List<Hostdev> hostdevs = passedThrough.get().hostdevs();
+        HostFacts facts = passedThrough.get().facts();
+        Set<PciAddress> passed = passedThrough.get().sources();
         List<Finding> findings = new ArrayList<>();
         for (Hostdev hostdev : hostdevs) {
             Optional<PciDevice> device = facts.pciDevice(hostdev.source().get());
