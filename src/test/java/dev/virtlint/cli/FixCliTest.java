@@ -18,9 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.virtlint.support.CliRun;
 
 class FixCliTest {
-    /** Quotes, comments, CRLF and an unknown element that must all survive byte for byte. */
+    /** Quotes, spacing, comments and CRLF that must all survive byte for byte (and nothing else to report). */
     private static final String BROKEN = "<?xml version=\"1.0\"?>\r\n<!-- keep me -->\r\n<domain type=\"kvm\">\r\n"
-            + "\t<name>x</name>\r\n\t<frobnicate a='1'  b=\"2\"/>\r\n"
+            + "\t<name>x</name>\r\n\t<memory unit='GiB'  dumpCore=\"off\">4</memory>\r\n"
             + "\t<os><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>\r\n"
             + "\t<qemu:commandline><qemu:arg value='-S'/></qemu:commandline>\r\n</domain>\r\n";
     private static final String FIXED = BROKEN.replace("<domain type=\"kvm\">",
