@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntFunction;
 
 import dev.virtlint.config.Suppressions;
 import dev.virtlint.domain.DomainBuilder;
@@ -107,23 +108,11 @@ public final class Linter {
      */
     public List<Finding> check(DomainDef domain) {
         NotChecked notChecked = new NotChecked();
-        List<Finding> findings;
-        LintContext last;
-        if (environments.size() == 1) {
-            HostVerdicts verdicts = checkOn(domain, environments.get(0), notChecked);
-            findings = verdicts.findings();
-            last = verdicts.context();
-        } else {
-            List<NamedVerdicts.Run> runs = new ArrayList<>();
-            LintContext context = null;
-            for (LintEnvironment environment : environments) {
-                HostVerdicts verdicts = checkOn(domain, environment, notChecked);
-                runs.add(new NamedVerdicts.Run(environment.hostName().orElseThrow(), verdicts.findings()));
-                context = verdicts.context();
-            }
-            findings = NamedVerdicts.combine(NamedVerdicts.Kind.FLEET, runs);
-            last = context;
-        }
+        HostVerdicts verdicts = environments.size() == 1 ? checkOn(domain, environments.get(0), notChecked)
+                : combined(NamedVerdicts.Kind.FLEET, environments.stream().map(e -> e.hostName().orElseThrow())
+                        .toList(), i -> checkOn(domain, environments.get(i), notChecked));
+        List<Finding> findings = new ArrayList<>(verdicts.findings());
+        LintContext last = verdicts.context();
         for (Rule rule : rules) {
             if (rule.readsOtherRulesOutcome()) {
                 findings.addAll(rule.check(last));
@@ -147,13 +136,20 @@ public final class Linter {
         if (!environment.ovmfAssumed() || !domain.os().usesUefi()) {
             return checkOnHosts(domain, environment, notChecked);
         }
+        List<OvmfRelease> releases = OvmfRelease.VERIFIED;
+        return combined(NamedVerdicts.Kind.OVMF_RELEASES, releases.stream().map(OvmfRelease::toString).toList(),
+                i -> checkOnHosts(domain, environment.withOvmf(releases.get(i).parseableText()), notChecked));
+    }
+
+    /** Each named setting checked in turn and merged by {@link NamedVerdicts}; the context is the last setting's. */
+    private static HostVerdicts combined(NamedVerdicts.Kind kind, List<String> names, IntFunction<HostVerdicts> check) {
         List<NamedVerdicts.Run> runs = new ArrayList<>();
         HostVerdicts last = null;
-        for (OvmfRelease release : OvmfRelease.VERIFIED) {
-            last = checkOnHosts(domain, environment.withOvmf(release.parseableText()), notChecked);
-            runs.add(new NamedVerdicts.Run(release.toString(), last.findings()));
+        for (int i = 0; i < names.size(); i++) {
+            last = check.apply(i);
+            runs.add(new NamedVerdicts.Run(names.get(i), last.findings()));
         }
-        return new HostVerdicts(NamedVerdicts.combine(NamedVerdicts.Kind.OVMF_RELEASES, runs), last.context());
+        return new HostVerdicts(NamedVerdicts.combine(kind, runs), last.context());
     }
 
     private HostVerdicts checkOnHosts(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
