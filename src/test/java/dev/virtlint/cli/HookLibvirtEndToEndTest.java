@@ -48,11 +48,10 @@ class HookLibvirtEndToEndTest {
         Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
                 "not root: the hook end-to-end test installs into /etc/libvirt and is skipped");
         RealStack.assumeQemu();
-        RealStack.assumeLibvirt();
+        RealStack.assumeGuestsCanStart();
         Assumptions.assumeTrue(Files.isDirectory(HOOKS.getParent()), "no /etc/libvirt: hook test skipped");
         Assumptions.assumeTrue(!Files.exists(HOOKS.resolve("qemu.d/virt-lint")),
                 "a virt-lint hook is installed on this machine already: hook test skipped, to leave it alone");
-        startVirtlogd();
         Map<String, String> before = snapshot(HOOKS);
         Path config = dir.resolve("hook.yaml");
         Path bad = Files.writeString(dir.resolve(BAD + ".xml"), HookRunCommandTest.PHYS_BITS_TOO_LOW
@@ -137,16 +136,6 @@ class HookLibvirtEndToEndTest {
             }
         }
         Thread.sleep(1000);
-    }
-
-    /** libvirt cannot start a guest without virtlogd. */
-    private static void startVirtlogd() throws Exception {
-        boolean running = ProcessHandle.allProcesses().anyMatch(process -> process.info().command()
-                .map(command -> command.endsWith("/virtlogd")).orElse(false));
-        if (!running) {
-            RealStack.run(List.of(Files.isExecutable(Path.of("/usr/sbin/virtlogd")) ? "/usr/sbin/virtlogd" : "virtlogd",
-                    "-d"), 30);
-        }
     }
 
     private static RealStack.Result virsh(String... args) throws IOException, InterruptedException {
