@@ -3,12 +3,14 @@
 and a bare parse of the same files. Needs target/virt-lint.jar (mvn -q package -DskipTests) and, for the
 comparisons, virt-xml-validate (Debian: libvirt-clients) and ../shared/corpus. Usage:
 
-    bench/run.py [--runs N] [--validate-sample N] [--startup-only]
+    bench/run.py [--runs N] [--validate-sample N] [--startup-only] [--jdk JAVA_HOME ...]
 
 Targets (issue 8, on a 2-core machine): one GPU domain, cold JVM, median <= 0.35 s; corpus throughput
 >= 20x looping virt-xml-validate and within 3x of the bare parse; peak RSS flat when the corpus grows 10x.
 Issue 18: a cold one-file run with this host's facts (--host-root /) within 1.2x of one without, and the
-libvirt hook's start latency (the installed hook script, as libvirt runs it) beside virt-xml-validate.
+libvirt hook's start latency (the installed hook script, as libvirt runs it) beside virt-xml-validate; with
+--jdk, (e) the start-up archive each JDK can have (none, class-data sharing, and from JDK 25 an AOT cache), built
+from the same jar and timed side by side.
 """
 import argparse
 import os
@@ -120,6 +122,58 @@ def startup_side_by_side(runs, validate):
               f"{medians['hook, prepare begin'] / medians['virt-xml-validate']:.1f}x virt-xml-validate")
 
 
+def java_feature(java_home):
+    """The JDK's feature release (17, 25, ...), from its release file."""
+    for line in (Path(java_home) / "release").read_text().splitlines():
+        if line.startswith("JAVA_VERSION="):
+            return int(line.split("=", 1)[1].strip('"').split(".")[0])
+    raise SystemExit(f"bench: {java_home} has no JAVA_VERSION in its release file")
+
+
+def startup_archives_side_by_side(jdks, runs):
+    """Each JDK runs a copy of the jar and the launcher three ways: without an archive, with the class-data-sharing
+    archive and (JDK 25 and newer) with the AOT cache, each built by scripts/BuildStartupArchive.java as mvn package
+    builds it. All variants are timed round after round, so the machine's load hits them alike."""
+    with tempfile.TemporaryDirectory() as scratch:
+        variants = {}
+        for java_home in jdks:
+            feature = java_feature(java_home)
+            for kind in ["none", "cds"] + (["aot"] if feature >= 25 else []):
+                home = Path(scratch) / f"jdk{feature}-{kind}"
+                (home / "bin").mkdir(parents=True)
+                (home / "target").mkdir()
+                shutil.copy2(LAUNCHER, home / "bin" / "virt-lint")
+                shutil.copy2(JAR, home / "target" / "virt-lint.jar")
+                if kind != "none":
+                    subprocess.run([str(Path(java_home) / "bin" / "java"),
+                                    str(PROJECT / "scripts" / "BuildStartupArchive.java"),
+                                    str(home / "target" / "virt-lint.jar"), str(PROJECT), kind],
+                                   check=True, stdout=subprocess.DEVNULL)
+                variants[f"JDK {feature}, {kind}"] = (home / "bin" / "virt-lint", java_home)
+        paths = {
+            "no host facts": ["-q", "--fail-on", "never", str(GPU_DOMAIN)],
+            "--host-root /": ["-q", "--fail-on", "never", "--host-root", "/", str(GPU_DOMAIN)],
+            "hook run, prepare begin": ["hook", "run", "--config", str(Path(scratch) / "absent.yaml"), "win11",
+                                        "prepare", "begin", "-"],
+        }
+        cpus = {(variant, path): [] for variant in variants for path in paths}
+        walls = {(variant, path): [] for variant in variants for path in paths}
+        for _ in range(runs):
+            for variant, (launcher, java_home) in variants.items():
+                for path, arguments in paths.items():
+                    with open(GPU_DOMAIN, "rb") as stdin:
+                        wall, cpu = timed_with_cpu([str(launcher)] + arguments, stdin=stdin,
+                                                   env={**os.environ, "JAVA_HOME": java_home})
+                    walls[(variant, path)].append(wall)
+                    cpus[(variant, path)].append(cpu)
+    print(f"\n(e) start-up archives per JDK, one GPU domain, median of {runs} rounds: wall / CPU (user + system)")
+    print("    " + f"{'':18s}" + "".join(f"{path:>26s}" for path in paths))
+    for variant in variants:
+        cells = "".join(f"{statistics.median(walls[(variant, path)]):>14.3f} s /{statistics.median(cpus[(variant, path)]):6.3f} s"
+                        for path in paths)
+        print(f"    {variant:18s}{cells}")
+
+
 def verdict(ok):
     return "PASS" if ok else "MISS"
 
@@ -130,7 +184,9 @@ def main():
     parser.add_argument("--validate-sample", type=int, default=200,
                         help="files virt-xml-validate is timed on; its rate is per file (default 200)")
     parser.add_argument("--startup-only", action="store_true",
-                        help="only the cold-start measurements (a) and (d), not the corpus")
+                        help="only the cold-start measurements (a), (d) and (e), not the corpus")
+    parser.add_argument("--jdk", action="append", default=[], metavar="JAVA_HOME",
+                        help="(e): build each start-up archive this JDK can have and time it; repeat for each JDK")
     args = parser.parse_args()
     if not JAR.exists():
         sys.exit("bench: build first: mvn -q package -DskipTests")
@@ -149,6 +205,8 @@ def main():
               f"{lint_median / validate_median:.1f}x)")
 
     startup_side_by_side(args.runs, validate)
+    if args.jdk:
+        startup_archives_side_by_side(args.jdk, args.runs)
     if args.startup_only:
         return
 

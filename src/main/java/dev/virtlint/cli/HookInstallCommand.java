@@ -1,6 +1,7 @@
 package dev.virtlint.cli;
 
 import java.io.File;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -110,17 +111,39 @@ final class HookInstallCommand implements Callable<Integer> {
         words.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         words.add("-Xmx" + maxHeap);
         // As bin/virt-lint starts it: the serial collector and C1 start fastest, and no hsperfdata file is written.
-        words.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xshare:auto"));
+        words.addAll(List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData"));
         List<String> classPath = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(entry -> Path.of(entry).toAbsolutePath().normalize().toString()).toList();
         if (classPath.size() == 1 && classPath.get(0).endsWith(".jar")) {
-            Path archive = Path.of(classPath.get(0)).resolveSibling("virt-lint.jsa");
-            if (Files.isRegularFile(archive)) {
-                words.addAll(List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"));
-            }
+            words.addAll(startupArchiveOptions(Path.of(classPath.get(0))));
         }
         words.addAll(List.of("-cp", String.join(File.pathSeparator, classPath), Main.class.getName()));
         return words;
+    }
+
+    /**
+     * The start-up archive {@code mvn package} built beside the jar, passed as bin/virt-lint passes it: the AOT cache
+     * only to the JDK that built it (this one, when it is), else the class-data-sharing archive.
+     */
+    static List<String> startupArchiveOptions(Path jar) {
+        Path cache = jar.resolveSibling("virt-lint.aot");
+        Path cacheJdk = jar.resolveSibling("virt-lint.aot.java-home");
+        if (Files.isRegularFile(cache) && Files.isRegularFile(cacheJdk)) {
+            try {
+                if (Path.of(Files.readString(cacheJdk).strip()).equals(Path.of(System.getProperty("java.home"))
+                        .toRealPath())) {
+                    return List.of("-XX:AOTCache=" + cache, "-Xlog:aot=off", "-Xlog:cds=off");
+                }
+            } catch (IOException unreadable) {
+                // An archive that cannot be matched to this JDK is left out: it only makes start-up faster.
+            }
+            return List.of();
+        }
+        Path archive = jar.resolveSibling("virt-lint.jsa");
+        if (Files.isRegularFile(archive)) {
+            return List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+        }
+        return List.of();
     }
 
     private static int usage(PrintWriter err, String message) {

@@ -38,6 +38,26 @@ class HookInstallCommandTest {
                 run.err());
     }
 
+    @Test
+    void theHookStartsWithTheArchiveThisJdkCanUse() throws IOException {
+        Path jar = Files.createFile(root.resolve("virt-lint.jar"));
+        assertEquals(List.of(), HookInstallCommand.startupArchiveOptions(jar));
+
+        Files.createFile(root.resolve("virt-lint.jsa"));
+        assertEquals(List.of("-Xshare:auto", "-XX:SharedArchiveFile=" + root.resolve("virt-lint.jsa"), "-Xlog:cds=off",
+                "-Xlog:cds+dynamic=off"), HookInstallCommand.startupArchiveOptions(jar));
+
+        // An AOT cache of another JDK: JDK 17 would refuse its options, so there is none (a build makes one kind).
+        Files.createFile(root.resolve("virt-lint.aot"));
+        Files.writeString(root.resolve("virt-lint.aot.java-home"), "/opt/some-other-jdk\n");
+        assertEquals(List.of(), HookInstallCommand.startupArchiveOptions(jar));
+
+        Files.writeString(root.resolve("virt-lint.aot.java-home"),
+                Path.of(System.getProperty("java.home")).toRealPath() + "\n");
+        assertEquals(List.of("-XX:AOTCache=" + root.resolve("virt-lint.aot"), "-Xlog:aot=off", "-Xlog:cds=off"),
+                HookInstallCommand.startupArchiveOptions(jar));
+    }
+
     private Path script() {
         return root.resolve("etc/libvirt/hooks/qemu.d/virt-lint");
     }
