@@ -76,7 +76,9 @@ public final class HostFactsCommand implements Callable<Integer> {
     private String connect;
 
     @Option(names = "--force",
-            description = "Write the snapshot into an OUT_DIR that is not empty (its other files are left alone).")
+            description = "Write the snapshot into an OUT_DIR that is not empty: an earlier capture there is replaced"
+                    + " (files it listed in virt-lint-snapshot.files that this one does not write are deleted);"
+                    + " other files are left alone.")
     private boolean force;
 
     @Override
@@ -143,7 +145,7 @@ public final class HostFactsCommand implements Callable<Integer> {
             err.println("virt-lint host-facts: warning: " + warning + " (recorded as missing)");
         }
         out.println("Captured " + result.filesWritten() + " files from " + connect + " into " + result.outDir()
-                + "; what libvirt does not report is listed in " + RemoteCapture.FILE);
+                + replaced(result) + "; what libvirt does not report is listed in " + RemoteCapture.FILE);
         out.flush();
         return ExitCodes.CLEAN;
     }
@@ -159,8 +161,14 @@ public final class HostFactsCommand implements Callable<Integer> {
         for (HostWarning warning : result.warnings()) {
             err.println("virt-lint host-facts: warning: " + warning + " (left out of the snapshot)");
         }
-        out.println("Captured " + result.filesWritten() + " files from " + hostRoot + " into " + result.outDir());
+        out.println("Captured " + result.filesWritten() + " files from " + hostRoot + " into " + result.outDir()
+                + replaced(result));
         out.flush();
         return ExitCodes.CLEAN;
+    }
+
+    private static String replaced(HostSnapshot.Result result) {
+        return result.earlierFilesDeleted() == 0 ? ""
+                : " (deleted " + result.earlierFilesDeleted() + " files of the earlier capture that this host no longer has)";
     }
 }

@@ -31,8 +31,11 @@ public final class HostSnapshot {
         }
     }
 
-    /** What was written; {@code warnings} are source files that could not be read (and so were left out). */
-    public record Result(Path outDir, int filesWritten, List<HostWarning> warnings) {
+    /**
+     * What was written; {@code earlierFilesDeleted} are files of an earlier capture into the same directory that this
+     * one no longer has; {@code warnings} are source files that could not be read (and so were left out).
+     */
+    public record Result(Path outDir, int filesWritten, int earlierFilesDeleted, List<HostWarning> warnings) {
         public Result {
             warnings = List.copyOf(warnings);
         }
@@ -48,7 +51,8 @@ public final class HostSnapshot {
 
     /**
      * Captures {@code root} into {@code outDir}, which must be empty or absent unless {@code force} is set; with
-     * {@code force}, files this snapshot writes are overwritten and everything else is left as it was.
+     * {@code force}, an earlier capture there is replaced (see {@link SnapshotWriter#finish()}) and every other file
+     * is left as it was.
      */
     public static Result capture(Path root, Path outDir, boolean force, DetectedStack stack) throws SnapshotException {
         return new HostSnapshot(root).capture(outDir, force, stack);
@@ -77,7 +81,8 @@ public final class HostSnapshot {
         firmware();
         copy(RemoteCapture.FILE, RootFiles.MAX_BYTES);
         out.writeStack(stack);
-        return new Result(out.outDir(), out.filesWritten(), warnings);
+        int deleted = out.finish();
+        return new Result(out.outDir(), out.filesWritten(), deleted, warnings);
     }
 
     private void pciDevices() throws SnapshotException {

@@ -125,7 +125,8 @@ public final class LibvirtSnapshot {
         out.write(RemoteCapture.FILE, new RemoteCapture(answers.connection(), missing).fileText());
         out.writeStack(new DetectedStack(answers.qemuVersion(), answers.libvirtVersion(), Optional.empty(),
                 List.of()));
-        return new HostSnapshot.Result(out.outDir(), out.filesWritten(), warnings);
+        int deleted = out.finish();
+        return new HostSnapshot.Result(out.outDir(), out.filesWritten(), deleted, warnings);
     }
 
     /** The facts libvirt never reports, whatever the host. */

@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 import dev.virtlint.host.HostSnapshot.SnapshotException;
 
@@ -18,11 +20,19 @@ import dev.virtlint.host.HostSnapshot.SnapshotException;
  * Writes the files of a host root into an output directory, for {@link HostSnapshot} (a copy of a root) and
  * {@link LibvirtSnapshot} (a root built from what libvirt reports). Every destination is checked to lie inside
  * the output directory and is written without following links, so a link planted in a reused output directory
- * cannot redirect a write. Nothing is ever deleted.
+ * cannot redirect a write.
+ *
+ * <p>{@link #finish()} lists the files written in {@value #MANIFEST}. A capture into a directory that holds an
+ * earlier one ({@code --force}) then deletes the files the earlier capture wrote and this one did not, and the
+ * directories that leaves empty: a device removed from the host, or a fact a libvirt capture cannot see, must not
+ * live on as a fact of the new capture. Nothing else is ever deleted.
  */
 final class SnapshotWriter {
+    /** The files of the capture, one relative path per line after a comment; not itself a host fact. */
+    static final String MANIFEST = "virt-lint-snapshot.files";
+
     private final Path out;
-    private int written;
+    private final Set<String> written = new TreeSet<>();
 
     private SnapshotWriter(Path out) {
         this.out = out;
@@ -65,7 +75,69 @@ final class SnapshotWriter {
     }
 
     int filesWritten() {
-        return written;
+        return written.size();
+    }
+
+    /**
+     * Deletes what an earlier capture listed in {@value #MANIFEST} and this one did not write, then lists this
+     * capture's files there. Called last, so a capture that fails leaves the earlier files in place. A manifest line
+     * that does not name a path inside the output directory is ignored, not followed.
+     *
+     * @return the number of earlier files deleted
+     */
+    int finish() throws SnapshotException {
+        Path manifest = out.resolve(MANIFEST);
+        int deleted = 0;
+        try {
+            if (Files.isRegularFile(manifest, LinkOption.NOFOLLOW_LINKS)) {
+                for (String line : Files.readAllLines(manifest, StandardCharsets.UTF_8)) {
+                    if (line.isBlank() || line.startsWith("#") || written.contains(line) || !isCapturePath(line)) {
+                        continue;
+                    }
+                    Path stale = out.resolve(line).normalize();
+                    if (Files.isRegularFile(stale, LinkOption.NOFOLLOW_LINKS)) {
+                        Files.delete(stale);
+                        deleted++;
+                        deleteEmptyParents(stale.getParent());
+                    }
+                }
+            } else if (Files.isSymbolicLink(manifest)) {
+                throw new SnapshotException("refusing to write through the symbolic link " + manifest);
+            }
+        } catch (IOException e) {
+            throw new SnapshotException("cannot replace the earlier capture in " + out + ": " + RootFiles.describe(e));
+        }
+        StringBuilder text = new StringBuilder("# Files of this capture (virt-lint host-facts --snapshot); a capture"
+                + " with --force into this directory deletes those it does not write again\n");
+        written.forEach(path -> text.append(path).append('\n'));
+        writeFile(manifest, text.toString().getBytes(StandardCharsets.UTF_8));
+        return deleted;
+    }
+
+    /** Only what a capture can have written: a relative path of checked names, inside the output directory. */
+    private boolean isCapturePath(String relative) {
+        for (String part : relative.split("/", -1)) {
+            if (part.isEmpty() || part.equals(".") || part.equals("..") || part.indexOf('\0') >= 0) {
+                return false;
+            }
+        }
+        Path normal = out.resolve(relative).normalize();
+        return normal.startsWith(out) && !normal.equals(out);
+    }
+
+    private void deleteEmptyParents(Path dir) throws IOException {
+        for (Path current = dir; current != null && !current.equals(out) && current.startsWith(out);
+                current = current.getParent()) {
+            if (Files.isSymbolicLink(current) || !Files.isDirectory(current, LinkOption.NOFOLLOW_LINKS)) {
+                return;
+            }
+            try (DirectoryStream<Path> entries = Files.newDirectoryStream(current)) {
+                if (entries.iterator().hasNext()) {
+                    return;
+                }
+            }
+            Files.delete(current);
+        }
     }
 
     /** Sorted keys and no date comment, so capturing the same host twice gives the same bytes. */
@@ -133,13 +205,17 @@ final class SnapshotWriter {
         int slash = relative.lastIndexOf('/');
         Path parent = slash > 0 ? directory(relative.substring(0, slash)) : out;
         Path file = inside(parent.resolve(checkedName(relative.substring(slash + 1), relative)), relative);
+        writeFile(file, bytes);
+        written.add(out.relativize(file).toString());
+    }
+
+    private void writeFile(Path file, byte[] bytes) throws SnapshotException {
         try {
             if (Files.isSymbolicLink(file)) {
                 throw new SnapshotException("refusing to write through the symbolic link " + file);
             }
             Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-            written++;
         } catch (IOException e) {
             throw new SnapshotException("cannot write " + file + ": " + RootFiles.describe(e));
         }

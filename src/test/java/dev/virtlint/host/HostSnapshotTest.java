@@ -36,7 +36,11 @@ class HostSnapshotTest {
         Path snap = result.outDir();
         assertEquals(facts, HostRootReader.read(snap));
         assertEquals(stack, new StackDetector().detect(snap, HostRootReader.read(snap)));
-        assertEquals(filesUnder(root), filesUnder(snap), "the snapshot holds exactly the files of the capture");
+        List<String> files = new java.util.ArrayList<>(filesUnder(snap));
+        assertTrue(files.remove(SnapshotWriter.MANIFEST));
+        assertEquals(filesUnder(root), files, "the snapshot holds exactly the files of the capture");
+        assertEquals(filesUnder(root), Files.readAllLines(snap.resolve(SnapshotWriter.MANIFEST)).stream()
+                .filter(line -> !line.startsWith("#")).toList(), "the manifest lists them");
         for (String file : filesUnder(root)) {
             assertEquals(Files.readString(root.resolve(file)), Files.readString(snap.resolve(file)), file);
         }
@@ -174,6 +178,37 @@ class HostSnapshotTest {
     }
 
     @Test
+    void forceReplacesAnEarlierCaptureAndOnlyThat(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("snap");
+        HostSnapshot.capture(HostRootReaderTest.host("amd-epyc-2gpu"), out, false, NO_STACK);
+        Files.writeString(out.resolve("notes.md"), "mine");
+        Files.createDirectories(out.resolve("sys/bus/pci/devices/0000:99:00.0"));
+        Files.writeString(out.resolve("sys/bus/pci/devices/0000:99:00.0/vendor"), "0x10de\n");
+
+        Path other = HostRootReaderTest.host("optimus-laptop");
+        HostSnapshot.Result result = HostSnapshot.capture(other, out, true, NO_STACK);
+
+        assertTrue(result.earlierFilesDeleted() > 0, "the EPYC's devices are gone");
+        assertEquals(addresses(other), addresses(out).stream().filter(address -> !address.equals("0000:99:00.0"))
+                .toList(), "the devices are the second host's, and the one planted by hand");
+        assertEquals("mine", Files.readString(out.resolve("notes.md")), "a file no capture wrote stays");
+        assertTrue(Files.exists(out.resolve("sys/bus/pci/devices/0000:99:00.0/vendor")),
+                "nor does a capture delete a file it never listed");
+        List<String> files = new java.util.ArrayList<>(filesUnder(out));
+        files.removeAll(List.of(SnapshotWriter.MANIFEST, "notes.md", "sys/bus/pci/devices/0000:99:00.0/vendor"));
+        assertEquals(filesUnder(other), files, "what is left of the first capture is exactly the second");
+    }
+
+    @Test
+    void aManifestLineNeverReachesOutsideTheOutputDirectory(@TempDir Path dir) throws Exception {
+        Path out = Files.createDirectories(dir.resolve("snap"));
+        Path outside = Files.writeString(dir.resolve("outside.txt"), "not yours");
+        Files.writeString(out.resolve(SnapshotWriter.MANIFEST), "../outside.txt\n" + outside + "\n");
+        HostSnapshot.capture(HostRootReaderTest.host("optimus-laptop"), out, true, NO_STACK);
+        assertEquals("not yours", Files.readString(outside));
+    }
+
+    @Test
     void neverWritesThroughALinkPlantedInTheOutputDirectory(@TempDir Path dir) throws IOException {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path outside = Files.createDirectories(dir.resolve("outside"));
@@ -203,7 +238,7 @@ class HostSnapshotTest {
         Path realOut = out.toRealPath();
         try (Stream<Path> all = Files.walk(dir)) {
             List<Path> files = all.filter(Files::isRegularFile).toList();
-            assertEquals(result.filesWritten(), files.size());
+            assertEquals(result.filesWritten() + 1, files.size(), "the capture's files and its manifest");
             assertTrue(files.stream().allMatch(file -> file.startsWith(realOut)), files.toString());
         }
     }
@@ -241,6 +276,11 @@ class HostSnapshotTest {
                         + "libvirt=11.3.0\novmf=2022.11-6+deb12u2 \\\\ odd\nqemu=10.0.2\n",
                 Files.readString(snap.resolve(StackDetector.STACK_FILE)));
         assertEquals(stack, new StackDetector().detect(snap, HostRootReader.read(snap)));
+    }
+
+    private static List<String> addresses(Path root) {
+        return HostRootReader.read(root).pciDevices().orElseThrow().stream()
+                .map(device -> device.address().toString()).sorted().toList();
     }
 
     static List<String> filesUnder(Path dir) throws IOException {
