@@ -8,10 +8,9 @@ import java.util.Objects;
  * @param vendorId      the CPUID vendor string ({@code GenuineIntel}, {@code AuthenticAMD}, …)
  * @param physBits      CPUID 0x80000008 EAX[7:0]
  * @param gigabytePages CPUID 0x80000001 EDX bit 26 ({@code pdpe1gb}); without it OVMF caps phys-bits at 40
- * @param la57          CPUID 7 ECX bit 16: 5-level paging, which OVMF 2024.05 and later use
  * @param guestPhysBits CPUID 0x80000008 EAX[23:16]; 0 when QEMU leaves it unset (TCG, machine types up to 9.0)
  */
-public record FirmwareCpu(String vendorId, int physBits, boolean gigabytePages, boolean la57, int guestPhysBits) {
+public record FirmwareCpu(String vendorId, int physBits, boolean gigabytePages, int guestPhysBits) {
 
     public static final String INTEL = "GenuineIntel";
     public static final String AMD = "AuthenticAMD";

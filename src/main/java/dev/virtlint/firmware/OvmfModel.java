@@ -59,7 +59,7 @@ public final class OvmfModel {
                     untrustedWidth(classicBase, classicSize), knob, OptionalLong.empty(),
                     "OVMF " + release + " " + trust + ", so it uses the " + classic);
         }
-        int cap = release.physBitsCap(cpu.la57(), guestPhysBits);
+        int cap = release.physBitsCap();
         if (bits > cap) {
             trust.append(", capped at ").append(cap);
             bits = cap;

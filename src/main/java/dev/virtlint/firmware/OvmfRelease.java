@@ -94,25 +94,19 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
         return isAtLeast(2024, 8);
     }
 
-    /** 5-level paging, and with it a phys-bits cap of 48 instead of 46, when the vCPU has LA57. */
-    public boolean usesFiveLevelPaging() {
-        return isAtLeast(2024, 5);
-    }
-
     /** X-PciMmio64Mb is used as given; before, with trusted phys-bits it was only a minimum. */
     public boolean knobOverridesDynamicWindow() {
         return isAtLeast(2025, 5) || knobOverrideBackported;
     }
 
-    /** The highest phys-bits OVMF uses once it trusts CPUID, before the 1 GiB-page cap. */
-    int physBitsCap(boolean la57, boolean guestPhysBitsSet) {
-        if (!isAtLeast(2023, 8)) {
-            return 47;
-        }
-        if (!usesFiveLevelPaging() || !la57) {
-            return 46;
-        }
-        return isAtLeast(2024, 8) && guestPhysBitsSet ? 52 : 48;
+    /**
+     * The highest phys-bits OVMF uses once it trusts CPUID, before the 1 GiB-page cap: 47, and 46 from 2023.08. From
+     * 2024.05 edk2 allows 48 and more under 5-level paging, but OVMF's reset vector turns that on only in builds with
+     * PcdUse5LevelPageTable, which no OvmfPkg X64 platform file sets (MdeModulePkg's default is FALSE), and from 2024.11
+     * switches small guests back to 4-level paging; Debian's 2025.02 and 2026.08 builds cap an la57 vCPU at 46.
+     */
+    int physBitsCap() {
+        return isAtLeast(2023, 8) ? 46 : 47;
     }
 
     /** By release date: a build with a change backported is as old as its release. */

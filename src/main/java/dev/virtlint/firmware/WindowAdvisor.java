@@ -32,8 +32,7 @@ public final class WindowAdvisor {
         Predicate<OvmfPlan> fits = candidate -> placesEverything(candidate)
                 && !candidate.aperture().beyond(maxPhysBits);
         for (int bits = cpu.physBits(); bits <= Math.max(cpu.physBits(), maxPhysBits); bits++) {
-            FirmwareCpu widened = new FirmwareCpu(cpu.vendorId(), bits, cpu.gigabytePages(), cpu.la57(),
-                    cpu.guestPhysBits());
+            FirmwareCpu widened = new FirmwareCpu(cpu.vendorId(), bits, cpu.gigabytePages(), cpu.guestPhysBits());
             OvmfInput input = new OvmfInput(plan.input().release(), widened, plan.input().ramAbove4gEnd(),
                     plan.input().reservedMemoryEnd(), plan.input().e820Reservations(), plan.input().knob());
             if (bits != cpu.physBits() && fits.test(plan.withInput(input))) {

@@ -7,19 +7,15 @@ import java.util.Optional;
 import dev.virtlint.data.GeneratedTable;
 
 /**
- * QEMU's x86 CPU models: the CPUID vendor each one has under TCG, whether it has long mode, 1 GiB pages
- * ({@code pdpe1gb}) and 5-level paging ({@code la57}); OVMF's 64-bit window depends on the last two. Read
+ * QEMU's x86 CPU models: the CPUID vendor each one has under TCG, whether it has long mode and 1 GiB pages
+ * ({@code pdpe1gb}), on which OVMF's 64-bit window depends. Read
  * from the installed QEMU by {@code scripts/qemu-cpu-models.py}; an oracle test keeps it in step.
  */
 public final class CpuModels {
     public static final String AMD = "AuthenticAMD";
     public static final String INTEL = "GenuineIntel";
 
-    /** What OVMF's window depends on: 1 GiB pages and 5-level paging. */
-    public record Paging(boolean gigabytePages, boolean la57) {
-    }
-
-    private record Model(String vendor, boolean longMode, Paging paging) {
+    private record Model(String vendor, boolean longMode, boolean gigabytePages) {
     }
 
     private static final Map<String, Model> MODELS = load();
@@ -31,7 +27,7 @@ public final class CpuModels {
         Map<String, Model> models = new HashMap<>();
         for (String[] row : GeneratedTable.load(CpuModels.class, "qemu-cpu-models.tsv").rows()) {
             models.put(row[0], new Model(row[1].equals("-") ? "" : row[1], row[2].equals("lm"),
-                    new Paging(row[3].equals("pdpe1gb"), row[4].equals("la57"))));
+                    row[3].equals("pdpe1gb")));
         }
         return Map.copyOf(models);
     }
@@ -47,9 +43,9 @@ public final class CpuModels {
         return known == null || known.longMode();
     }
 
-    /** The model's paging features under TCG, if QEMU knows the model. */
-    public static Optional<Paging> paging(String model) {
-        return Optional.ofNullable(MODELS.get(model)).map(Model::paging);
+    /** Whether the model has 1 GiB pages under TCG, if QEMU knows the model. */
+    public static Optional<Boolean> gigabytePages(String model) {
+        return Optional.ofNullable(MODELS.get(model)).map(Model::gigabytePages);
     }
 
     public static boolean isKnown(String model) {

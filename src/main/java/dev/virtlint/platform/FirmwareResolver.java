@@ -94,25 +94,17 @@ final class FirmwareResolver {
         Optional<String> model = platform.inputs().cpuModel();
         boolean hostCpu = model.isEmpty() || model.get().equals("host")
                 || (model.get().equals("max") && platform.accel() == Accel.KVM);
-        Optional<CpuModels.Paging> features = hostCpu ? Optional.empty() : CpuModels.paging(model.get());
-        if (!hostCpu && features.isEmpty()) {
+        Optional<Boolean> modelGigabytePages = hostCpu ? Optional.empty() : CpuModels.gigabytePages(model.get());
+        if (!hostCpu && modelGigabytePages.isEmpty()) {
             return Resolved.unknown("QEMU has no CPU model '" + model.get() + "', so its 1 GiB-page support is unknown");
         }
-        // Every x86-64 host CPU since 2010 has 1 GiB pages; 5-level paging is host-specific and matters only to
-        // OVMF 2024.05 and later above 46 phys-bits.
-        boolean gigabytePages = feature(domain, "pdpe1gb", features.map(CpuModels.Paging::gigabytePages).orElse(true));
-        Optional<Boolean> la57 = features.map(CpuModels.Paging::la57)
-                .map(modelValue -> feature(domain, "la57", modelValue));
-        if (la57.isEmpty() && release.usesFiveLevelPaging() && physBits > 46) {
-            return Resolved.unknown("whether the host CPU has 5-level paging (la57), which decides OVMF " + release
-                    + "'s phys-bits cap");
-        }
+        // Every x86-64 host CPU since 2010 has 1 GiB pages.
+        boolean gigabytePages = feature(domain, "pdpe1gb", modelGigabytePages.orElse(true));
         Resolved<Integer> guestPhysBits = GuestPhysBits.cpuid(domain, platform);
         if (!guestPhysBits.isKnown() && release.honoursGuestPhysBits()) {
             return Resolved.unknown(guestPhysBits.source());
         }
-        return Resolved.of(new FirmwareCpu(vendor, physBits, gigabytePages, la57.orElse(false),
-                guestPhysBits.value().orElse(0)), (gigabytePages ? "" : "no ") + "1 GiB pages");
+        return Resolved.of(new FirmwareCpu(vendor, physBits, gigabytePages, guestPhysBits.value().orElse(0)), (gigabytePages ? "" : "no ") + "1 GiB pages");
     }
 
     /**

@@ -19,6 +19,8 @@ final class OvmfOracleCases {
     private static final long G = 1L << 30;
     private static final String EPYC = "EPYC";
     private static final String SKYLAKE = "Skylake-Server";
+    /** An Intel model with 5-level paging (la57), which TCG emulates. */
+    private static final String ICELAKE = "Icelake-Server";
 
     private final List<OvmfOracleCase> cases = new ArrayList<>();
 
@@ -95,6 +97,8 @@ final class OvmfOracleCases {
                 root(32 * G), port(true, 16 * G));
         c.full("Intel at 48 bits: capped at 47 by 2022.11 (16 TiB at 112 TiB), at 46 from 2023.08 (8 TiB at 56 TiB)",
                 intel(48), 2, 0, null, port(true, 256 * G));
+        c.full("Icelake (la57) at 48 bits: no OVMF build turns on 5-level paging, so 47 by 2022.11, 46 from 2023.08",
+                ICELAKE, intel(48), 2, 0, null, port(true, 256 * G));
         c.full("AMD at 41 bits without 1 GiB pages: capped at 40", amdNoGigabytePages(41), 2, 0, null,
                 port(true, 64 * G));
         c.full("Intel at 41 bits without 1 GiB pages: trusted, capped at 40, dynamic window", intelNoGigabytePages(41),
@@ -148,28 +152,28 @@ final class OvmfOracleCases {
     }
 
     private static FirmwareCpu amd(int bits) {
-        return new FirmwareCpu(FirmwareCpu.AMD, bits, true, false, 0);
+        return new FirmwareCpu(FirmwareCpu.AMD, bits, true, 0);
     }
 
     /** CPUID 0x80000008 EAX[23:16] carries guest-phys-bits: KVM fills it in from QEMU 9.1; here -cpu sets it. */
     private static FirmwareCpu amd(int bits, int guestPhysBits) {
-        return new FirmwareCpu(FirmwareCpu.AMD, bits, true, false, guestPhysBits);
+        return new FirmwareCpu(FirmwareCpu.AMD, bits, true, guestPhysBits);
     }
 
     private static FirmwareCpu amdNoGigabytePages(int bits) {
-        return new FirmwareCpu(FirmwareCpu.AMD, bits, false, false, 0);
+        return new FirmwareCpu(FirmwareCpu.AMD, bits, false, 0);
     }
 
     private static FirmwareCpu intel(int bits) {
-        return new FirmwareCpu(FirmwareCpu.INTEL, bits, true, false, 0);
+        return new FirmwareCpu(FirmwareCpu.INTEL, bits, true, 0);
     }
 
     private static FirmwareCpu intel(int bits, int guestPhysBits) {
-        return new FirmwareCpu(FirmwareCpu.INTEL, bits, true, false, guestPhysBits);
+        return new FirmwareCpu(FirmwareCpu.INTEL, bits, true, guestPhysBits);
     }
 
     private static FirmwareCpu intelNoGigabytePages(int bits) {
-        return new FirmwareCpu(FirmwareCpu.INTEL, bits, false, false, 0);
+        return new FirmwareCpu(FirmwareCpu.INTEL, bits, false, 0);
     }
 
     private void quick(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
@@ -182,9 +186,19 @@ final class OvmfOracleCases {
         add(name, cpu, ramGib, maxMemGib, knob, false, layout);
     }
 
+    /** A case on a named CPU model instead of the vendor's usual one. */
+    private void full(String name, String model, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
+                      OvmfOracleCase.Slot... layout) {
+        add(name, model, cpu, ramGib, maxMemGib, knob, false, layout);
+    }
+
     private void add(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob, boolean quick,
                      OvmfOracleCase.Slot... layout) {
-        String model = cpu.vendorId().equals(FirmwareCpu.AMD) ? EPYC : SKYLAKE;
+        add(name, cpu.vendorId().equals(FirmwareCpu.AMD) ? EPYC : SKYLAKE, cpu, ramGib, maxMemGib, knob, quick, layout);
+    }
+
+    private void add(String name, String model, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
+                     boolean quick, OvmfOracleCase.Slot... layout) {
         cases.add(new OvmfOracleCase(name, cpu, model, ramGib, maxMemGib, Optional.ofNullable(knob), List.of(layout),
                 quick));
     }

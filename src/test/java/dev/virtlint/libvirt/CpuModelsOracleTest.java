@@ -13,7 +13,7 @@ import dev.virtlint.support.ProjectPaths;
 import dev.virtlint.support.RealStack;
 
 /**
- * The CPU-model table (vendor under TCG, long mode, 1 GiB pages, 5-level paging) is what the installed QEMU says:
+ * The CPU-model table (vendor under TCG, long mode, 1 GiB pages) is what the installed QEMU says:
  * regenerating it with {@code scripts/qemu-cpu-models.py} changes nothing.
  */
 @Tag("oracle")
