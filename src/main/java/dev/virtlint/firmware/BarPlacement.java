@@ -18,7 +18,8 @@ import java.util.Set;
  * child (at least 1 MiB). A hot-pluggable port's length is at least its padding, and its alignment at least that
  * padding: padding is a minimum, not an addition.</li>
  * <li>On the root bus, 64-bit BARs of either kind share the window. Behind a bridge only prefetchable ones do: the
- * others go to the bridge's 32-bit window.</li>
+ * others go to the bridge's 32-bit window, except in OVMF 2026.02, which puts them in the bridge's prefetchable
+ * window too.</li>
  * <li>The root pool goes at the window's base, aligned to its largest entry. If it does not fit, OVMF rejects the
  * owner of the largest resource behind a bridge (of equal ones, the last in pool order) and tries again: a device,
  * with all its BARs, for a BAR; the hot-pluggable bridge itself, with everything behind it, for its padding. Devices
@@ -52,7 +53,8 @@ public final class BarPlacement {
         long padding = OvmfModel.hotplugPadding(release, aperture.size());
         List<PciNode> rejected = new ArrayList<>();
         Set<String> rejectedIds = new HashSet<>();
-        Pool first = pool(rootBus, true, rejectedIds, padding);
+        boolean anyKindBehindBridges = release.placesNonPrefetchable64BitBarsInBridgePrefetchableWindows();
+        Pool first = pool(rootBus, true, anyKindBehindBridges, rejectedIds, padding);
         long required = Pow2.alignUp(aperture.base(), first.alignment()) - aperture.base() + first.length();
         if (aperture.beyondFirmwareAddressWidth()) {
             return failed(rootBus, rejected, required, aperture);
@@ -65,7 +67,7 @@ public final class BarPlacement {
             }
             rejected.add(largest.get().owner());
             rejectedIds.add(largest.get().owner().id());
-            root = pool(rootBus, true, rejectedIds, padding);
+            root = pool(rootBus, true, anyKindBehindBridges, rejectedIds, padding);
             if (root.items().isEmpty()) {
                 return failed(rootBus, rejected, required, aperture);
             }
@@ -110,7 +112,12 @@ public final class BarPlacement {
                 && Long.compareUnsigned(root.length(), available) <= 0;
     }
 
-    private static Pool pool(List<PciNode> nodes, boolean rootBus, Set<String> rejected, long padding) {
+    /**
+     * @param anyKindBehindBridges non-prefetchable 64-bit BARs behind a bridge take part too (they always do on the
+     *                             root bus)
+     */
+    private static Pool pool(List<PciNode> nodes, boolean rootBus, boolean anyKindBehindBridges, Set<String> rejected,
+                             long padding) {
         List<Item> items = new ArrayList<>();
         for (PciNode node : nodes) {
             if (rejected.contains(node.id())) {
@@ -118,13 +125,13 @@ public final class BarPlacement {
             }
             if (node instanceof PciNode.Endpoint endpoint) {
                 for (Bar bar : endpoint.bars()) {
-                    if (bar.is64Bit() && (rootBus || bar.prefetchable())) {
+                    if (bar.is64Bit() && (rootBus || anyKindBehindBridges || bar.prefetchable())) {
                         items.add(new Item(bar.size(), bar.size(), endpoint.devfn(), bar.index(), endpoint, bar, null,
                                 null, 0));
                     }
                 }
             } else if (node instanceof PciNode.Bridge bridge) {
-                Pool inner = pool(bridge.children(), false, rejected, padding);
+                Pool inner = pool(bridge.children(), false, anyKindBehindBridges, rejected, padding);
                 long bridgePadding = bridge.hotplug() ? bridge.pref64Reserve().orElse(padding) : 0;
                 if (inner.length() == 0 && bridgePadding == 0) {
                     continue;

@@ -100,6 +100,15 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
     }
 
     /**
+     * Behind a bridge, a 64-bit non-prefetchable BAR goes to the bridge's 64-bit prefetchable window instead of its
+     * 32-bit one: edk2 f6489621b8 (PciBusDxe's DegradeResource) did this in 2026.02 only; defbd14d63 reverted it for
+     * 2026.05 after compatibility reports.
+     */
+    boolean placesNonPrefetchable64BitBarsInBridgePrefetchableWindows() {
+        return year == 2026 && month >= 2 && month < 5;
+    }
+
+    /**
      * The highest phys-bits OVMF uses once it trusts CPUID, before the 1 GiB-page cap: 47, and 46 from 2023.08. From
      * 2024.05 edk2 allows 48 and more under 5-level paging, but OVMF's reset vector turns that on only in builds with
      * PcdUse5LevelPageTable, which no OvmfPkg X64 platform file sets (MdeModulePkg's default is FALSE), and from 2024.11

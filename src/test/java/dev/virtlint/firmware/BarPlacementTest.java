@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -184,5 +185,31 @@ class BarPlacementTest {
         Placement placement = BarPlacement.place(outOfReach, OvmfRelease.EDK2_2022_11,
                 List.of(port(0x18, true, device(0, 0, 16 * GIB))));
         assertEquals(Placement.Outcome.ENUMERATION_FAILED, placement.outcome());
+    }
+
+    @Test
+    void onlyOvmf202602PutsNonPrefetchable64BitBarsInABridgesPrefetchableWindow() {
+        PciNode.Endpoint registersAndMemory = PciNode.Endpoint.emulated("dev0", 0, 0,
+                List.of(new Bar(0, 16 * MIB, true, false), Bar.prefetchable64(2, 16 * GIB)));
+        List<PciNode> tree = List.of(port(0x18, false, registersAndMemory));
+        for (String before : List.of("2025.11", "2026.05")) {
+            Placement placement = BarPlacement.place(amd40(), OvmfRelease.parse(before).orElseThrow(), tree);
+            assertEquals(List.of(2), placement.bars().stream().map(bar -> bar.bar().index()).toList(), before);
+            assertEquals(16 * GIB, placement.bridgeWindows().get(0).size(), before);
+        }
+        Placement degraded = BarPlacement.place(amd40(), OvmfRelease.parse("2026.02").orElseThrow(), tree);
+        assertEquals(Map.of(2, WINDOW, 0, WINDOW + 16 * GIB), degraded.bars().stream()
+                .collect(Collectors.toMap(bar -> bar.bar().index(), Placement.PlacedBar::start)));
+        assertEquals(16 * GIB + 16 * MIB, degraded.bridgeWindows().get(0).size());
+    }
+
+    @Test
+    void nonPrefetchable64BitBarsOnTheRootBusShareTheWindowInEveryRelease() {
+        List<PciNode> tree = List.of(PciNode.Endpoint.emulated("dev0", 0x10, 0,
+                List.of(new Bar(0, 16 * MIB, true, false))));
+        for (String release : List.of("2022.11", "2025.11", "2026.02", "2026.05")) {
+            assertEquals(1, BarPlacement.place(amd40(), OvmfRelease.parse(release).orElseThrow(), tree).bars().size(),
+                    release);
+        }
     }
 }
