@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.host.DetectedStack;
 import dev.virtlint.host.HostFacts;
 import dev.virtlint.host.HostRootReader;
@@ -33,7 +34,6 @@ import picocli.CommandLine.TypeConversionException;
  * given on the command line wins over one detected from {@code --host-root}, which wins over the default.
  */
 final class TargetOptions {
-    private static final Pattern OVMF_RELEASE = Pattern.compile("^(\\d{4}\\.\\d{2})");
 
     @Option(names = "--host-root", paramLabel = "DIR",
             description = "Host facts from DIR, laid out like / (use / for this machine, or a capture made with"
@@ -173,10 +173,12 @@ final class TargetOptions {
         return matcher.find() ? Version.tryParse(matcher.group(1)) : Optional.empty();
     }
 
-    /** {@code 2022.11-6+deb12u2} (the Debian package version) names the edk2 release 2022.11. */
+    /**
+     * A package version that names an edk2 release ({@code 2025.02-8+deb13u1} names 2025.02), kept whole: the Debian
+     * revision tells whether the build carries a later release's change ({@link OvmfRelease#parse}).
+     */
     private static Optional<String> ovmfRelease(String text) {
-        Matcher matcher = OVMF_RELEASE.matcher(text);
-        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+        return OvmfRelease.parse(text).map(release -> text.strip());
     }
 
     static final class VersionConverter implements ITypeConverter<Version> {

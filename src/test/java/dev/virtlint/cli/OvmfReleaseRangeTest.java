@@ -99,4 +99,28 @@ class OvmfReleaseRangeTest {
         assertEquals("[\"2022.11\",\"2025.02\"]", vl201.get("data").get("ovmfReleases").toString());
         assertFalse(vl201.get("data").has("failsOn"), vl201.toString());
     }
+
+    @Test
+    void aHostsPackageVersionKeepsTheBuildsBackport() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("host"));
+        Files.writeString(root.resolve("virt-lint-stack.properties"), "ovmf=2025.02-8+deb13u1\n");
+        Path file = dir.resolve("knob.xml");
+        Files.writeString(file, """
+                <domain type='qemu' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>
+                  <name>knob</name>
+                  <memory unit='GiB'>4</memory>
+                  <os firmware='efi'><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>
+                  <cpu mode='custom'><model>EPYC</model></cpu>
+                  <qemu:commandline>
+                    <qemu:arg value='-fw_cfg'/>
+                    <qemu:arg value='name=opt/ovmf/X-PciMmio64Mb,string=65536'/>
+                  </qemu:commandline>
+                </domain>
+                """);
+        JsonNode firmware = new ObjectMapper().readTree(CliRun.run("map", "--format", "json", "--host-root",
+                root.toString(), file.toString()).out()).get("firmware");
+        assertEquals("classic", firmware.get("windowKind").asText(),
+                "Debian's 2025.02-2 and later use X-PciMmio64Mb as given: " + firmware);
+        assertEquals(64L << 30, firmware.get("windowSize").asLong());
+    }
 }
