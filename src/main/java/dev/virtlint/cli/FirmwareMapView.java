@@ -14,6 +14,7 @@ import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
 import dev.virtlint.firmware.OvmfModel;
 import dev.virtlint.firmware.OvmfPlan;
+import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.lint.LintEnvironment;
@@ -62,10 +63,10 @@ final class FirmwareMapView {
         }
         Aperture aperture = view.get().plan().aperture();
         out.println("firmware         " + aperture.explanation());
-        if (environment.ovmfAssumed()) {
-            out.println("ovmf release     " + view.get().plan().input().release() + ", assumed: nothing names the host's"
-                    + " (give --ovmf-version or --host-root); the lint checks every release it verifies");
-        }
+        OvmfRelease release = view.get().plan().input().release();
+        out.println("ovmf release     " + release + (environment.ovmfAssumed() ? ", assumed: nothing names the host's"
+                + " (give --ovmf-version or --host-root); the lint checks every release it verifies"
+                : ", " + release.evidence()));
         if (aperture.size() == 0) {
             out.println("ovmf-mmio64      none: OVMF has no 64-bit PCI window");
         } else {
@@ -73,7 +74,7 @@ final class FirmwareMapView {
                     MemorySize.format(aperture.size()), aperture.movedFrom().isPresent()
                             ? " (moved from " + Hex.of(aperture.movedFrom().getAsLong()) + ")" : "");
         }
-        long padding = OvmfModel.hotplugPadding(view.get().plan().input().release(), aperture.size());
+        long padding = OvmfModel.hotplugPadding(release, aperture.size());
         out.println("hot-plug padding " + (padding == 0 ? "none in the 64-bit window"
                 : MemorySize.format(padding) + " of 64-bit window per hot-pluggable root port"));
         view.get().plan().notes().forEach(note -> out.println("topology         " + note));
@@ -122,6 +123,9 @@ final class FirmwareMapView {
         Aperture aperture = view.get().plan().aperture();
         List<AddressMapSvg.Band> bands = new ArrayList<>(picture.bands());
         List<String> problems = new ArrayList<>(picture.problems());
+        List<String> notes = new ArrayList<>(picture.notes());
+        OvmfRelease release = view.get().plan().input().release();
+        notes.add("OVMF " + release + ": " + release.evidence());
         boolean windowProblem = aperture.beyond(platform.physBits().value().orElse(64))
                 || (platform.vendorIsAmd() && aperture.overlaps(0xfd_0000_0000L, 0xff_ffff_ffffL));
         bands.add(new AddressMapSvg.Band("ovmf-mmio64", aperture.base(), aperture.lastAddress(), "firmware",
@@ -141,7 +145,7 @@ final class FirmwareMapView {
                     + " lies beyond the vCPU's reach or in AMD's HyperTransport hole");
         }
         return new AddressMapSvg.Picture(picture.title(), picture.subtitle(), bands, picture.addressLimit(),
-                picture.limitLabel(), picture.limitExceeded(), problems, picture.notes());
+                picture.limitLabel(), picture.limitExceeded(), problems, notes);
     }
 
     static Map<String, Object> json(DomainDef domain, Platform platform, LintEnvironment environment) {
@@ -154,7 +158,10 @@ final class FirmwareMapView {
         }
         Aperture aperture = view.get().plan().aperture();
         json.put("predicted", true);
-        json.put("ovmfRelease", view.get().plan().input().release().toString());
+        OvmfRelease release = view.get().plan().input().release();
+        json.put("ovmfRelease", release.toString());
+        json.put("ovmfVerifiedByBoot", release.verifiedByBoot());
+        json.put("ovmfEvidence", release.evidence());
         json.put("windowKind", aperture.kind().name().toLowerCase(Locale.ROOT));
         json.put("windowStart", Hex.of(aperture.base()));
         json.put("windowEnd", aperture.size() == 0 ? null : Hex.of(aperture.lastAddress()));
@@ -162,7 +169,7 @@ final class FirmwareMapView {
         json.put("physBitsTrusted", aperture.physBitsTrusted());
         json.put("physBitsUsed", aperture.physBitsUsed());
         json.put("explanation", aperture.explanation());
-        json.put("hotplugPadding", OvmfModel.hotplugPadding(view.get().plan().input().release(), aperture.size()));
+        json.put("hotplugPadding", OvmfModel.hotplugPadding(release, aperture.size()));
         json.put("notes", view.get().plan().notes());
         if (view.get().placement().isEmpty()) {
             json.put("placement", null);

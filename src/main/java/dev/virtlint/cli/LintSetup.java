@@ -34,8 +34,12 @@ import picocli.CommandLine.TypeConversionException;
  * of a thousand domains under one configuration reads its host facts once.
  */
 final class LintSetup {
-    /** What one set of settings means for linting: the linter, the fixer and the exit threshold. */
-    record Profile(Linter linter, FixApplier applier, Optional<Severity> threshold, List<Rule> rules) {
+    /**
+     * What one set of settings means for linting: the linter, the fixer, the exit threshold, and the environments
+     * (one, or one per host of a fleet) the linter checks each file in.
+     */
+    record Profile(Linter linter, FixApplier applier, Optional<Severity> threshold, List<Rule> rules,
+                   List<LintEnvironment> environments) {
     }
 
     /** Options of the command that, when given, win over the configuration. */
@@ -100,7 +104,8 @@ final class LintSetup {
         }
         Linter linter = new Linter(new SafeXmlLoader(maxFileSize), rules, environments);
         Profile profile = new Profile(linter, new FixApplier(linter, settings.unsafeFixes().orElse(false)),
-                FailOn.valueOf(settings.failOn().orElse(FailOn.error.name())).threshold(), rules);
+                FailOn.valueOf(settings.failOn().orElse(FailOn.error.name())).threshold(), rules,
+                List.copyOf(environments));
         profiles.put(settings, profile);
         return profile;
     }

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,11 +25,13 @@ import dev.virtlint.config.ConfigException;
 import dev.virtlint.config.RuleSelection;
 import dev.virtlint.config.SuppressionWriter;
 import dev.virtlint.config.Suppressions;
+import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.fix.AtomicFileWriter;
 import dev.virtlint.fix.FixApplier;
 import dev.virtlint.fix.UnifiedDiff;
 import dev.virtlint.host.LibvirtConnection;
 import dev.virtlint.lint.FileResult;
+import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.lint.Linter;
 import dev.virtlint.lint.OrderedParallel;
 import dev.virtlint.platform.HostCpu;
@@ -298,6 +301,7 @@ public class VirtLintCommand implements Callable<Integer> {
             summary.dryRun();
         }
         noteSchemasMissing(plan);
+        noteOvmfModelledOnly(plan);
         boolean[] failed = {false};
         boolean[] findingsAtThreshold = {false};
         boolean[] anyDiff = {false};
@@ -345,6 +349,29 @@ public class VirtLintCommand implements Callable<Integer> {
             streams.err().println("virt-lint: note: libvirt is not installed here (no " + DomainSchema.INSTALLED
                     + "/domain.rng), so VL010 (schema validity) is not checked; install libvirt's client tools"
                     + " (Debian: libvirt-clients) or give --libvirt-schemas DIR");
+        }
+    }
+
+    /**
+     * Once per OVMF release the run names (with --ovmf-version, in a configuration, or from a host's package) that was
+     * not booted: the firmware findings rest on edk2's source only. Their data says the same (ovmfEvidence).
+     */
+    private void noteOvmfModelledOnly(List<Planned> plan) {
+        if (quiet) {
+            return;
+        }
+        Set<OvmfRelease> releases = new LinkedHashSet<>();
+        for (Planned planned : plan) {
+            for (LintEnvironment environment : planned.profile().environments()) {
+                if (!environment.ovmfAssumed()) {
+                    OvmfRelease.parse(environment.stack().ovmf()).filter(release -> !release.verifiedByBoot())
+                            .ifPresent(releases::add);
+                }
+            }
+        }
+        for (OvmfRelease release : releases) {
+            streams.err().println("virt-lint: note: OVMF " + release + " is " + release.evidence()
+                    + "; the firmware findings (VL104, VL201, VL202, VL203) rest on that model");
         }
     }
 

@@ -24,6 +24,12 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
      * 13's {@code ovmf}): where nothing says which OVMF a host runs, a UEFI guest is checked under each.
      */
     public static final List<OvmfRelease> VERIFIED = List.of(EDK2_2022_11, DEBIAN_2025_02);
+    /**
+     * The newest release the model covers: edk2's history was read up to commit c5aa7e7d94 (2026-08-06, tags through
+     * edk2-stable202605), and Debian's 2026.08+ds-2 agreed with it in four boots by hand (docs/ovmf-releases.md). A
+     * later release is modelled as this one.
+     */
+    public static final OvmfRelease NEWEST_MODELLED = new OvmfRelease(2026, 8);
 
     private static final Pattern SYNTAX = Pattern.compile("^(?:edk2-stable)?(\\d{4})\\.?(\\d{2})(?:\\D.*)?$");
     /** Debian's package versions: upstream 2025.02, a Debian revision, a stable or backports suffix. */
@@ -67,6 +73,30 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
 
     public boolean isAtLeast(int otherYear, int otherMonth) {
         return compareTo(new OvmfRelease(otherYear, otherMonth)) >= 0;
+    }
+
+    /** The oracle test boots this build, so the model's window and BAR placement are checked against it. */
+    public boolean verifiedByBoot() {
+        return VERIFIED.contains(this);
+    }
+
+    /**
+     * What the model of this build rests on, said after "OVMF 2025.11 is": a boot, edk2's source, or edk2's source of
+     * an older release. Firmware findings carry it in their data, {@code map} prints it, and a run names it once.
+     */
+    public String evidence() {
+        if (verifiedByBoot()) {
+            return "verified by a boot: the OVMF oracle test boots this build";
+        }
+        if (compareTo(NEWEST_MODELLED) > 0) {
+            return "modelled from edk2 source as " + NEWEST_MODELLED + ", the newest release virt-lint models, and not"
+                    + " verified by a boot: later edk2 changes, such as the 1/4 window of edk2 PR #12997, are not"
+                    + " modelled";
+        }
+        String modelled = "modelled from edk2 source, not verified by a boot";
+        return compareTo(DEBIAN_2025_02) == 0 ? modelled + ": the 2025.02 that was booted is Debian's build, which"
+                + " carries 2025.05's X-PciMmio64Mb change (give its package version, such as 2025.02-8+deb13u1)"
+                : modelled;
     }
 
     /** X-PciMmio64Mb is a decimal UINT32 of MiB up to 16 TiB; before, a decimal string of at most 7 characters. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -169,5 +170,36 @@ class MapCommandTest {
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("hostdev 0000:41:00.0"), run.out());
         assertTrue(!run.out().contains("BAR sizes unknown"), run.out());
+    }
+
+    @Test
+    void aReleaseModelledFromSourceSaysSoInTextJsonAndPicture() throws IOException {
+        Path file = dir.resolve("uefi.xml");
+        Files.writeString(file, """
+                <domain type='qemu'>
+                  <name>uefi</name>
+                  <memory unit='GiB'>16</memory>
+                  <os firmware='efi'><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>
+                  <cpu mode='custom'><model>EPYC</model></cpu>
+                </domain>
+                """);
+        String[] options = {"map", "--accel", "tcg", "--ovmf-version", "2025.11"};
+        CliRun text = CliRun.run(concat(options, file.toString()));
+        assertTrue(text.out().contains("ovmf release     2025.11, modelled from edk2 source, not verified by a boot"),
+                text.out());
+        JsonNode firmware = new ObjectMapper().readTree(CliRun.run(concat(options, "--format", "json",
+                file.toString())).out()).get("firmware");
+        assertEquals(false, firmware.get("ovmfVerifiedByBoot").asBoolean(), firmware.toString());
+        assertEquals("modelled from edk2 source, not verified by a boot", firmware.get("ovmfEvidence").asText());
+        String svg = CliRun.run(concat(options, "--format", "svg", file.toString())).out();
+        assertTrue(svg.contains("OVMF 2025.11: modelled from edk2 source, not verified by a boot"), svg);
+        String booted = CliRun.run("map", "--accel", "tcg", "--ovmf-version", "2022.11", file.toString()).out();
+        assertTrue(booted.contains("ovmf release     2022.11, verified by a boot"), booted);
+    }
+
+    private static String[] concat(String[] first, String... rest) {
+        String[] all = Arrays.copyOf(first, first.length + rest.length);
+        System.arraycopy(rest, 0, all, first.length, rest.length);
+        return all;
     }
 }

@@ -123,4 +123,53 @@ class OvmfReleaseRangeTest {
                 "Debian's 2025.02-2 and later use X-PciMmio64Mb as given: " + firmware);
         assertEquals(64L << 30, firmware.get("windowSize").asLong());
     }
+
+    /** The VL203 finding of the EPYC guest linted with these options, and what the run said on standard error. */
+    private record Linted(JsonNode vl203, String err) {
+    }
+
+    private Linted vl203(String... options) throws IOException {
+        Path file = dir.resolve("gpu.xml");
+        Files.writeString(file, EPYC_GPU);
+        List<String> args = new ArrayList<>(List.of("--isolated", "--format", "json"));
+        args.addAll(List.of(options));
+        args.add(file.toString());
+        CliRun run = CliRun.run(args.toArray(String[]::new));
+        for (JsonNode finding : new ObjectMapper().readTree(run.out()).get("files").get(0).get("findings")) {
+            if (finding.get("rule").asText().equals("VL203")) {
+                return new Linted(finding, run.err());
+            }
+        }
+        throw new AssertionError("no VL203: " + run.out());
+    }
+
+    @Test
+    void aReleaseModelledFromSourceSaysSoOnceInTheRunAndInEachFirmwareFinding() throws IOException {
+        Linted linted = vl203("--ovmf-version", "2025.11");
+        JsonNode data = linted.vl203().get("data");
+        assertEquals("2025.11", data.get("ovmfRelease").asText());
+        assertFalse(data.get("ovmfVerifiedByBoot").asBoolean(), data.toString());
+        assertEquals("modelled from edk2 source, not verified by a boot", data.get("ovmfEvidence").asText());
+        String note = "virt-lint: note: OVMF 2025.11 is modelled from edk2 source, not verified by a boot";
+        assertEquals(1, linted.err().lines().filter(line -> line.startsWith(note)).count(), linted.err());
+    }
+
+    @Test
+    void aBootedBuildNeedsNoNote() throws IOException {
+        for (String[] options : List.of(new String[] {"--ovmf-version", "2025.02-8+deb13u1"}, new String[0])) {
+            Linted linted = vl203(options);
+            assertTrue(linted.vl203().get("data").get("ovmfVerifiedByBoot").asBoolean(), linted.vl203().toString());
+            assertFalse(linted.err().contains("OVMF"), linted.err());
+        }
+        assertTrue(vl203("--ovmf-version", "2025.02").vl203().get("data").get("ovmfEvidence").asText()
+                .contains("the 2025.02 that was booted is Debian's build"), "upstream's 2025.02 was not booted");
+    }
+
+    @Test
+    void aReleaseNewerThanTheModelSaysWhatItLacks() throws IOException {
+        Linted linted = vl203("--ovmf-version", "edk2-stable202611");
+        String evidence = linted.vl203().get("data").get("ovmfEvidence").asText();
+        assertTrue(evidence.contains("modelled from edk2 source as 2026.08"), evidence);
+        assertTrue(linted.err().contains("the 1/4 window of edk2 PR #12997, are not modelled"), linted.err());
+    }
 }

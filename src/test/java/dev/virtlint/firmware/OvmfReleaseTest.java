@@ -38,4 +38,27 @@ class OvmfReleaseTest {
         }
         assertEquals("2025.02", OvmfRelease.DEBIAN_2025_02.toString());
     }
+
+    @Test
+    void parsesTheReleasesAfter202502() {
+        assertEquals(new OvmfRelease(2025, 5), OvmfRelease.parse("2025.05").orElseThrow());
+        for (String text : new String[] {"2025.11", "202511", "edk2-stable202511", "2025.11-1"}) {
+            assertEquals(new OvmfRelease(2025, 11), OvmfRelease.parse(text).orElseThrow(), text);
+        }
+        assertEquals(new OvmfRelease(2025, 8), OvmfRelease.parse("edk2-stable202508.01").orElseThrow());
+        assertEquals(new OvmfRelease(2026, 8), OvmfRelease.parse("2026.08+ds-2").orElseThrow(), "Debian sid's");
+    }
+
+    @Test
+    void onlyTheBootedBuildsAreVerifiedAndReleasesAfterTheModelSaySo() {
+        assertTrue(OvmfRelease.parse("2022.11-6+deb12u2").orElseThrow().verifiedByBoot());
+        assertTrue(OvmfRelease.parse("2025.02-8+deb13u1").orElseThrow().verifiedByBoot());
+        for (String text : new String[] {"2022.02", "2025.02", "2025.05", "2026.08"}) {
+            OvmfRelease release = OvmfRelease.parse(text).orElseThrow();
+            assertFalse(release.verifiedByBoot(), text);
+            assertTrue(release.evidence().startsWith("modelled from edk2 source, not verified by a boot"), text);
+        }
+        String newer = OvmfRelease.parse("2026.11").orElseThrow().evidence();
+        assertTrue(newer.startsWith("modelled from edk2 source as 2026.08") && newer.contains("PR #12997"), newer);
+    }
 }

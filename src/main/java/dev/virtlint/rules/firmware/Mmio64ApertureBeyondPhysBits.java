@@ -51,7 +51,8 @@ public final class Mmio64ApertureBeyondPhysBits implements Rule {
                 : window + ", past what the vCPU addresses with " + reach + " bits (top " + Hex.of(top) + "): " + ovmf
                         + " sizes its own address width from the window and places BARs there, where the guest cannot"
                         + " reach them";
-        FindingBuilder finding = context.finding(this, knobArg.get().element(), message)
+        FindingBuilder finding = FirmwarePrediction.withEvidence(
+                        context.finding(this, knobArg.get().element(), message), plan.get().input().release())
                 .data("knobMib", mib)
                 .data("windowEnd", Hex.of(aperture.lastAddress()))
                 .data("guestPhysBits", reach);

@@ -11,6 +11,7 @@ import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
 import dev.virtlint.firmware.Bar;
+import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.firmware.WindowAdvisor;
@@ -49,7 +50,8 @@ public final class Mmio64ApertureTooSmall implements Rule {
         if (placement.allPlaced() || aperture.beyondFirmwareAddressWidth() || aperture.beyond(reach)) {
             return List.of();
         }
-        String ovmf = "OVMF " + prediction.get().plan().input().release();
+        OvmfRelease release = prediction.get().plan().input().release();
+        String ovmf = "OVMF " + release;
         Optional<WindowAdvisor.Advice> advice = WindowAdvisor.fit(prediction.get().plan(),
                 FirmwarePrediction.maxPhysBits(context.platform()));
         int physBits = prediction.get().plan().input().cpu().physBits();
@@ -66,7 +68,7 @@ public final class Mmio64ApertureTooSmall implements Rule {
                             : "after rejecting " + names(placement.rejected()) + " no 64-bit resource is left, which"
                                     + " OVMF 2022.11 does not survive")
                     + ". " + remedy;
-            findings.add(finding(context, largest, message, placement, fix));
+            findings.add(finding(context, largest, message, placement, release, fix));
             return findings;
         }
         List<String> lostEmulated = new ArrayList<>();
@@ -86,7 +88,7 @@ public final class Mmio64ApertureTooSmall implements Rule {
                     + FirmwarePrediction.describe(aperture) + " is too small"
                     + (lostEmulated.isEmpty() ? "" : "; " + String.join(", ", lostEmulated) + " lose theirs too")
                     + ". " + remedy;
-            findings.add(finding(context, hostdev, message, placement, fix));
+            findings.add(finding(context, hostdev, message, placement, release, fix));
         }
         if (!hostdevLost && !lostEmulated.isEmpty()) {
             // The passed-through devices keep their BARs; only emulated devices go, so the guest runs with the GPU
@@ -100,7 +102,7 @@ public final class Mmio64ApertureTooSmall implements Rule {
             XmlElement at = lostEmulated.size() == 1
                     ? declaredElement(context.domain(), lostEmulated.get(0)).orElse(devices(context.domain()))
                     : devices(context.domain());
-            findings.add(finding(context, at, message, placement, fix).severity(Severity.WARNING).build());
+            findings.add(finding(context, at, message, placement, release, fix).severity(Severity.WARNING).build());
         }
         return findings;
     }
@@ -137,13 +139,14 @@ public final class Mmio64ApertureTooSmall implements Rule {
         return domain.devices().orElse(domain.root());
     }
 
-    private Finding finding(LintContext context, Hostdev at, String message, Placement placement, Optional<Fix> fix) {
-        return finding(context, at.element(), message, placement, fix).build();
+    private Finding finding(LintContext context, Hostdev at, String message, Placement placement,
+                            OvmfRelease release, Optional<Fix> fix) {
+        return finding(context, at.element(), message, placement, release, fix).build();
     }
 
     private FindingBuilder finding(LintContext context, XmlElement at, String message, Placement placement,
-                                   Optional<Fix> fix) {
-        FindingBuilder builder = context.finding(this, at, message)
+                                   OvmfRelease release, Optional<Fix> fix) {
+        FindingBuilder builder = FirmwarePrediction.withEvidence(context.finding(this, at, message), release)
                 .data("outcome", placement.outcome().name().toLowerCase(Locale.ROOT))
                 .data("unassigned", placement.unassigned().stream().map(PciNode::id).toList())
                 .data("windowBase", Hex.of(placement.aperture().base()))
