@@ -11,8 +11,8 @@ import java.util.regex.Pattern;
 
 /**
  * x86 machine-type names: what each one is (family, vendor, upstream base, compat flags) and whether a given QEMU
- * binary registers it. Sources: knowledge file {@code qemu-address-space.md} §5 and the machine list of a real
- * QEMU 10.0.2 binary.
+ * binary registers it. Sources: knowledge file {@code qemu-address-space.md} §5, the machine lists of real QEMU 7.2
+ * and 10.0.2 binaries, and QEMU's source for the releases after 10.0 ({@code docs/qemu-releases.md}).
  */
 public final class MachineCatalogue {
 
@@ -28,10 +28,49 @@ public final class MachineCatalogue {
     private static final Pattern UBUNTU = Pattern.compile("pc-(q35|i440fx)-([a-z]+)((?:-[a-z0-9]+)*)");
 
     /**
-     * The last minor release of each released upstream major (index = major). A versioned name outside these series
-     * was never defined by QEMU; majors beyond the table are future releases and are accepted as written.
+     * The last minor release of each upstream major (index = major). A versioned name outside these series was never
+     * defined by QEMU; majors beyond the table are future releases and are accepted as written. Since 5.0 QEMU makes
+     * three releases a year, X.0 to X.2, and {@code include/hw/core/boards.h} counts on it, so 11 ends at 11.2 though
+     * 11.2 was still in development when this table was last updated.
      */
-    private static final int[] LAST_MINOR_OF_MAJOR = {15, 7, 12, 1, 2, 2, 2, 2, 2, 2, 2};
+    private static final int[] LAST_MINOR_OF_MAJOR = {15, 7, 12, 1, 2, 2, 2, 2, 2, 2, 2, 2};
+
+    /**
+     * The newest upstream feature release virt-lint knows (v11.1.0, released in August 2026). A versioned type newer
+     * than this is one no released QEMU registers.
+     */
+    public static final Version NEWEST_UPSTREAM_RELEASE = Version.of(11, 1);
+
+    /**
+     * How the machine list of an upstream release after 10.0 is known. Since 10.1 {@code MACHINE_VER_DELETION} no
+     * longer waits for {@code QEMU_DELETE_MACHINES}: a release registers a versioned type only while it is less than
+     * 6 years older than the release, and marks it deprecated once it is 3 years older ({@code
+     * MACHINE_VER_DELETION_MAJOR}, {@code MACHINE_VER_DEPRECATION_MAJOR} and {@code _MACHINE_VER_IS_CURRENT_EXPIRED}
+     * in {@code include/hw/core/boards.h}). Every release read still defines each type the rule keeps in {@code
+     * hw/i386/pc_q35.c} and {@code pc_piix.c} (old definitions are deleted only after the rule stopped registering
+     * them), so the rule gives the list exactly.
+     *
+     * @param commit     the QEMU commit whose source was read: the release's "Update version" commit, or for 11.0 the
+     *                   newest development commit available (its types and the rule were final by then); empty where
+     *                   no source of the release could be read and the list follows from the rule alone
+     */
+    record DerivedRelease(Version series, Optional<String> commit) {
+    }
+
+    static final List<DerivedRelease> DERIVED_RELEASES = List.of(
+            // "Update version for the v10.1.0 release": q35 and i440fx 2.6 ... 10.1 defined, 4.2 and newer registered.
+            new DerivedRelease(Version.of(10, 1), Optional.of("f8b2f64e2336a28bf0d50b6ef8a7d8c013e9bcf3")),
+            // "Update version for v10.2.0 release": 2.6 ... 10.2 defined, 5.0 and newer registered.
+            new DerivedRelease(Version.of(10, 2), Optional.of("698104725efad4b29079d857dfdebbd804e34c99")),
+            // master at 10.2.50 (2026-02-13), after "hw: add compat machines for 11.0" (231b4a035b39): 2.8 ... 11.0
+            // defined; a 10.2.50 snapshot already applies 11.0's cut-off, 5.1 and newer registered.
+            new DerivedRelease(Version.of(11, 0), Optional.of("ece408818d27f745ef1b05fb3cc99a1e7a5bf580")),
+            // No source of 11.1 could be read here; pc-q35-11.1 is QEMU 11.1's latest type, and the rule unchanged
+            // since 10.1 keeps 5.2 and newer.
+            new DerivedRelease(Version.of(11, 1), Optional.empty()));
+
+    private static final int DELETION_MAJORS = 6;
+    private static final int DEPRECATION_MAJORS = 3;
 
     /** The only upstream bug-fix machine type: {@code pc-q35-4.0.1} (q35 only, §5.1). */
     private static final Version Q35_BUGFIX_TYPE = new Version(4, 0, 1);
@@ -118,10 +157,11 @@ public final class MachineCatalogue {
         return family == MachineFamily.Q35 ? release.q35Base() : release.i440fxBase();
     }
 
-    /** A binary's machine list as {@code -machine help} prints it. */
-    private record MachineList(Map<String, Registration> registrations, Map<String, String> aliasTargets) {
+    /** A binary's machine list as {@code -machine help} prints it, and which binary printed it. */
+    private record MachineList(Map<String, Registration> registrations, Map<String, String> aliasTargets,
+                               String binary) {
 
-        static MachineList fromMachineHelp(String help) {
+        static MachineList fromMachineHelp(String help, String binary) {
             Map<String, Registration> registrations = new HashMap<>();
             Map<String, String> aliasTargets = new HashMap<>();
             Pattern aliasOf = Pattern.compile("\\(alias of ([^)]+)\\)");
@@ -134,7 +174,7 @@ public final class MachineCatalogue {
                     aliasTargets.put(name, alias.group(1));
                 }
             }
-            return new MachineList(Map.copyOf(registrations), Map.copyOf(aliasTargets));
+            return new MachineList(Map.copyOf(registrations), Map.copyOf(aliasTargets), binary);
         }
     }
 
@@ -142,9 +182,9 @@ public final class MachineCatalogue {
      * Output of `qemu-system-x86_64 -machine help` (minus the "Supported machines are:" header) of Debian's
      * QEMU 1:10.0.2+ds-2+deb13u1~bpo12+1 from bookworm-backports, which builds upstream's machine set unchanged.
      * Stable releases (10.0.x) never add or deprecate machine types, so the list stands for the 10.0 series.
-     * Only the series whose binaries were run are recorded (this one and 7.2): the deprecation/deletion age rules do
-     * not predict which types a binary still registers (§5.1), so every other upstream version answers UNKNOWN
-     * rather than a guess.
+     * Up to 10.0 the age rule's deletion waited for QEMU_DELETE_MACHINES (10.0 still registers 2.4), so lists before
+     * 10.1 cannot be derived from it: only the series whose binaries were run are recorded (this one and 7.2), and
+     * other versions before 10.1 answer UNKNOWN rather than a guess.
      */
     private static final String UPSTREAM_10_0_MACHINE_HELP = """
             microvm              microvm (i386)
@@ -285,8 +325,8 @@ public final class MachineCatalogue {
             """;
 
     private static final Map<Version, MachineList> UPSTREAM_MACHINE_LISTS = Map.of(
-            Version.of(10, 0), MachineList.fromMachineHelp(UPSTREAM_10_0_MACHINE_HELP),
-            Version.of(7, 2), MachineList.fromMachineHelp(UPSTREAM_7_2_MACHINE_HELP));
+            Version.of(10, 0), MachineList.fromMachineHelp(UPSTREAM_10_0_MACHINE_HELP, "Debian's QEMU 10.0.2"),
+            Version.of(7, 2), MachineList.fromMachineHelp(UPSTREAM_7_2_MACHINE_HELP, "Debian's QEMU 7.2.22"));
 
     private MachineCatalogue() {
     }
@@ -334,8 +374,10 @@ public final class MachineCatalogue {
 
     /**
      * Whether {@code binary} registers {@code name} and marks it deprecated. For upstream builds of the series
-     * recorded here (10.0 and 7.2) the answer comes from the binary's own list, so names it lacks, unparseable ones and future
-     * versions such as {@code pc-q35-11.5} are {@link Registration#NOT_REGISTERED}. For other binaries only the
+     * recorded from a binary (10.0 and 7.2) the answer comes from the binary's own list, so names it lacks,
+     * unparseable ones and future versions such as {@code pc-q35-11.1} are {@link Registration#NOT_REGISTERED}. For
+     * upstream releases 10.1 to 11.1 it follows from QEMU's age rule ({@link #DERIVED_RELEASES}); their unversioned
+     * types depend on the build's configuration and are {@link Registration#UNKNOWN}. For other binaries only the
      * impossible combinations are known: a pc/q35 type newer than the binary, a RHEL or Ubuntu type on another
      * vendor's build, an upstream type on RHEL (which compiles them out, §5.2), the Ubuntu aliases off Ubuntu.
      * Everything else is {@link Registration#UNKNOWN}.
@@ -346,6 +388,9 @@ public final class MachineCatalogue {
         if (known.isPresent()) {
             return known.get().registrations().getOrDefault(name, Registration.NOT_REGISTERED);
         }
+        if (isDerivedRelease(binary)) {
+            return derivedRegistration(name, binary.version().series());
+        }
         if (UBUNTU_ALIASES.contains(name)) {
             return binary.build() == VendorBuild.UBUNTU ? Registration.UNKNOWN : Registration.NOT_REGISTERED;
         }
@@ -354,6 +399,72 @@ public final class MachineCatalogue {
                 .filter(type -> !mayBeRegisteredBy(type, binary))
                 .map(type -> Registration.NOT_REGISTERED)
                 .orElse(Registration.UNKNOWN);
+    }
+
+    /**
+     * The first upstream release that registers {@code name}: the version of an upstream pc or q35 type ({@code
+     * pc-q35-11.1} appears in QEMU 11.1). Empty for aliases, other families and other builds' types.
+     */
+    public static Optional<Version> firstRegisteredIn(String name) {
+        return parse(name)
+                .filter(type -> type.family().isPc() && type.vendorBuild() == VendorBuild.UPSTREAM)
+                .flatMap(MachineType::baseVersion);
+    }
+
+    /**
+     * Where virt-lint's answer to {@link #registration} for {@code binary} comes from, in words a finding can quote;
+     * empty where it has no list for that binary.
+     */
+    public static Optional<String> machineListSource(QemuBinary binary) {
+        Optional<MachineList> known = knownMachineList(binary);
+        if (known.isPresent()) {
+            return Optional.of("the machine list of a real binary, " + known.get().binary());
+        }
+        return derivedRelease(binary).map(derived -> derived.commit()
+                .map(commit -> "QEMU's source at commit " + commit + " and its age rule for versioned machine types")
+                .orElse("QEMU's age rule for versioned machine types (the " + derived.series() + " source was not"
+                        + " read)"));
+    }
+
+    private static Optional<DerivedRelease> derivedRelease(QemuBinary binary) {
+        if (binary.build() != VendorBuild.UPSTREAM) {
+            return Optional.empty();
+        }
+        Version series = binary.version().series();
+        return DERIVED_RELEASES.stream().filter(derived -> derived.series().equals(series)).findFirst();
+    }
+
+    private static boolean isDerivedRelease(QemuBinary binary) {
+        return derivedRelease(binary).isPresent();
+    }
+
+    private static Registration derivedRegistration(String name, Version release) {
+        if (isAlias(name)) {
+            return UPSTREAM_ALIASES.contains(name) ? Registration.CURRENT : Registration.NOT_REGISTERED;
+        }
+        Optional<MachineType> type = parse(name);
+        if (type.isEmpty()) {
+            return Registration.NOT_REGISTERED;
+        }
+        if (!type.get().family().isPc()) {
+            return Registration.UNKNOWN;
+        }
+        Version base = type.get().baseVersion().orElseThrow();
+        if (type.get().vendorBuild() != VendorBuild.UPSTREAM || base.series().compareTo(release) > 0
+                || olderByAtLeast(release, base, DELETION_MAJORS)) {
+            return Registration.NOT_REGISTERED;
+        }
+        return olderByAtLeast(release, base, DEPRECATION_MAJORS) ? Registration.DEPRECATED : Registration.CURRENT;
+    }
+
+    /**
+     * QEMU's {@code _MACHINE_VER_IS_CURRENT_EXPIRED} for a release: the type is {@code majors} or more majors older,
+     * counting the minor within the last one (on 10.1, 7.1 is 3 majors older and 7.2 is not). A bug-fix type's micro
+     * does not count ({@code pc-q35-4.0.1} ages like 4.0).
+     */
+    static boolean olderByAtLeast(Version release, Version type, int majors) {
+        int age = release.major() - type.major();
+        return age > majors || age == majors && release.minor() >= type.minor();
     }
 
     /** Ubuntu builds keep the upstream types next to their own; RHEL builds carry only theirs. */

@@ -88,14 +88,115 @@ class MachineCatalogueTest {
 
     @Test
     void futureUpstreamVersionParsesButIsNotRegisteredIn100() {
-        MachineType future = parsed("pc-q35-11.5");
-        assertEquals(Optional.of(Version.of(11, 5)), future.baseVersion());
-        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-11.5", UPSTREAM_10_0_2));
+        MachineType future = parsed("pc-q35-12.1");
+        assertEquals(Optional.of(Version.of(12, 1)), future.baseVersion());
+        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-12.1", UPSTREAM_10_0_2));
         assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-10.1", UPSTREAM_10_0_2));
+        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-11.1", UPSTREAM_10_0_2));
         assertEquals(Registration.NOT_REGISTERED,
-                MachineCatalogue.registration("pc-q35-11.5", QemuBinary.upstream(Version.of(11, 0))));
+                MachineCatalogue.registration("pc-q35-12.1", QemuBinary.upstream(Version.of(11, 0))));
         assertEquals(Registration.UNKNOWN,
-                MachineCatalogue.registration("pc-q35-11.5", QemuBinary.upstream(Version.of(12, 0))));
+                MachineCatalogue.registration("pc-q35-12.1", QemuBinary.upstream(Version.of(12, 1))));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"pc-q35-10.3", "pc-i440fx-10.3", "pc-q35-11.3", "pc-q35-11.5", "pc-q35-10.0.1"})
+    void minorsPastTheThirdReleaseOfAYearNeverExisted(String name) {
+        assertEquals(Optional.empty(), MachineCatalogue.parse(name));
+        assertEquals(Registration.NOT_REGISTERED,
+                MachineCatalogue.registration(name, QemuBinary.upstream(MachineCatalogue.NEWEST_UPSTREAM_RELEASE)));
+    }
+
+    /** Each release after 10.0: the oldest type it registers, the newest it marks deprecated, and its own. */
+    @ParameterizedTest
+    @CsvSource({
+            "10.1, 4.1, 4.2, 7.1, 7.2",
+            "10.2, 4.2, 5.0, 7.2, 8.0",
+            "11.0, 5.0, 5.1, 8.0, 8.1",
+            "11.1, 5.1, 5.2, 8.1, 8.2",
+    })
+    void releasesAfter100FollowTheAgeRule(String release, String lastDeleted, String oldest, String newestDeprecated,
+                                          String oldestCurrent) {
+        QemuBinary binary = QemuBinary.upstream(Version.parse(release));
+        for (String family : new String[] {"pc-q35-", "pc-i440fx-"}) {
+            assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration(family + lastDeleted, binary));
+            assertEquals(Registration.DEPRECATED, MachineCatalogue.registration(family + oldest, binary));
+            assertEquals(Registration.DEPRECATED, MachineCatalogue.registration(family + newestDeprecated, binary));
+            assertEquals(Registration.CURRENT, MachineCatalogue.registration(family + oldestCurrent, binary));
+            assertEquals(Registration.CURRENT, MachineCatalogue.registration(family + release, binary));
+            assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration(family + "2.12", binary));
+        }
+        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-4.0.1", binary));
+        assertEquals("pc-q35-" + release, MachineCatalogue.resolve("q35", binary).orElseThrow().concreteName());
+        assertEquals("pc-i440fx-" + release, MachineCatalogue.resolve("pc", binary).orElseThrow().concreteName());
+        assertEquals(Registration.CURRENT, MachineCatalogue.registration("q35", binary));
+        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("ubuntu-q35", binary));
+        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-noble", binary));
+        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-rhel9.4.0", binary));
+        assertEquals(Registration.NOT_REGISTERED, MachineCatalogue.registration("pc-q35-banana", binary));
+        assertEquals(Registration.UNKNOWN, MachineCatalogue.registration("microvm", binary),
+                "unversioned types depend on the build's configuration");
+        assertEquals(Registration.CURRENT,
+                MachineCatalogue.registration("pc-q35-" + release, QemuBinary.upstream(Version.parse(release + ".3"))),
+                "stable releases keep their series' list");
+    }
+
+    @Test
+    void aReleaseDoesNotRegisterTheNextOnesTypes() {
+        assertEquals(Registration.NOT_REGISTERED,
+                MachineCatalogue.registration("pc-q35-10.2", QemuBinary.upstream(Version.of(10, 1))));
+        assertEquals(Registration.NOT_REGISTERED,
+                MachineCatalogue.registration("pc-i440fx-11.1", QemuBinary.upstream(Version.of(11, 0))));
+        assertEquals(Registration.NOT_REGISTERED,
+                MachineCatalogue.registration("pc-q35-11.2", QemuBinary.upstream(Version.of(11, 1))));
+        assertEquals(Registration.UNKNOWN,
+                MachineCatalogue.registration("pc-q35-11.2", QemuBinary.upstream(Version.of(11, 2))),
+                "11.2 was not released when the catalogue was written");
+    }
+
+    /** The age rule, checked against a binary: 10.0.2's deprecation marks are the ones the rule gives for 10.0. */
+    @Test
+    void theAgeRuleReproducesTheDeprecationMarksOf1002() {
+        int checked = 0;
+        for (int major = 2; major <= 10; major++) {
+            for (int minor = 0; minor <= 12; minor++) {
+                for (String family : new String[] {"pc-q35-", "pc-i440fx-"}) {
+                    String name = family + major + "." + minor;
+                    Registration registration = MachineCatalogue.registration(name, UPSTREAM_10_0_2);
+                    if (!registration.isRegistered()) {
+                        continue;
+                    }
+                    boolean deprecated = MachineCatalogue.olderByAtLeast(Version.of(10, 0), Version.of(major, minor), 3);
+                    assertEquals(deprecated ? Registration.DEPRECATED : Registration.CURRENT, registration, name);
+                    checked++;
+                }
+            }
+        }
+        assertEquals(2 * 30, checked, "10.0.2 registers 30 versions of each family, 2.4 to 10.0");
+    }
+
+    @Test
+    void firstReleaseRegisteringAType() {
+        assertEquals(Optional.of(Version.of(11, 1)), MachineCatalogue.firstRegisteredIn("pc-q35-11.1"));
+        assertEquals(Optional.of(Version.of(10, 2)), MachineCatalogue.firstRegisteredIn("pc-i440fx-10.2"));
+        assertEquals(Optional.of(Version.of(12, 1)), MachineCatalogue.firstRegisteredIn("pc-q35-12.1"));
+        assertEquals(Optional.empty(), MachineCatalogue.firstRegisteredIn("q35"));
+        assertEquals(Optional.empty(), MachineCatalogue.firstRegisteredIn("pc-q35-noble"));
+        assertEquals(Optional.empty(), MachineCatalogue.firstRegisteredIn("microvm"));
+        assertEquals(Optional.empty(), MachineCatalogue.firstRegisteredIn("pc-q35-10.3"));
+    }
+
+    @Test
+    void everyAnswerSaysWhereItsListComesFrom() {
+        assertEquals(Optional.of("the machine list of a real binary, Debian's QEMU 10.0.2"),
+                MachineCatalogue.machineListSource(UPSTREAM_10_0_2));
+        assertTrue(MachineCatalogue.machineListSource(QemuBinary.upstream(Version.of(10, 2))).orElseThrow()
+                .startsWith("QEMU's source at commit 698104725efad4b29079d857dfdebbd804e34c99"));
+        assertTrue(MachineCatalogue.machineListSource(QemuBinary.upstream(Version.of(11, 1))).orElseThrow()
+                .contains("the 11.1 source was not read"));
+        assertEquals(Optional.empty(), MachineCatalogue.machineListSource(QemuBinary.upstream(Version.of(9, 2))));
+        assertEquals(Optional.empty(),
+                MachineCatalogue.machineListSource(new QemuBinary(Version.of(11, 0), VendorBuild.UBUNTU)));
     }
 
     @Test
