@@ -235,6 +235,7 @@ final class MapCommand implements Callable<Integer> {
         machineJson.put("registration", platform.registration().name().toLowerCase(Locale.ROOT));
         json.put("machine", machineJson);
         json.put("qemuVersion", platform.qemu().version().toString());
+        json.put("qemuVersionAssumed", platform.qemuAssumption().orElse(null));
         json.put("accel", platform.accel().label());
         json.put("physBits", map.physBits());
         json.put("physBitsSource", platform.physBits().source());
@@ -276,6 +277,7 @@ final class MapCommand implements Callable<Integer> {
         out.printf("machine   %s%s on QEMU %s (%s)%n", machine.concreteName(),
                 machine.alias() ? " (alias " + machine.writtenName() + ")" : "", platform.qemu().version(),
                 platform.accel().label());
+        platform.qemuAssumption().ifPresent(assumed -> out.println("qemu      " + assumed));
         out.printf("vCPU      %s: %s%n", vendorName(platform.vendor().value().orElse("")), platform.vendor().source());
         out.printf("phys-bits %d: %s%n%n", map.physBits(), platform.physBits().source());
         List<String[]> rows = new ArrayList<>();

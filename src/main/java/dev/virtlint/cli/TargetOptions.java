@@ -65,7 +65,8 @@ final class TargetOptions {
 
     @Option(names = "--qemu-version", paramLabel = "X.Y", converter = VersionConverter.class,
             description = "QEMU version that will run the domain (default: detected from --host-root, else "
-                    + TargetStack.DEFAULT_QEMU + ").")
+                    + TargetStack.DEFAULT_QEMU + ", or the release that introduced the domain's upstream machine type"
+                    + " where that is newer: pc-q35-11.1 means QEMU 11.1).")
     Version qemuVersion;
 
     @Option(names = "--qemu-build", paramLabel = "BUILD",
@@ -117,9 +118,9 @@ final class TargetOptions {
             }
         }
         Optional<DetectedStack> detected = found;
-        Version qemu = Optional.ofNullable(qemuVersion)
-                .or(() -> detected.flatMap(DetectedStack::qemu).flatMap(TargetOptions::leadingVersion))
-                .orElse(Version.parse(TargetStack.DEFAULT_QEMU));
+        Optional<Version> qemuNamed = Optional.ofNullable(qemuVersion)
+                .or(() -> detected.flatMap(DetectedStack::qemu).flatMap(TargetOptions::leadingVersion));
+        Version qemu = qemuNamed.orElse(Version.parse(TargetStack.DEFAULT_QEMU));
         Version libvirt = Optional.ofNullable(libvirtVersion)
                 .or(() -> detected.flatMap(DetectedStack::libvirt).flatMap(TargetOptions::leadingVersion))
                 .orElse(Version.parse(TargetStack.DEFAULT_LIBVIRT));
@@ -129,8 +130,8 @@ final class TargetOptions {
         // A build the host's QEMU names settles the machine types too; without one the domain's own types pick it.
         Optional<VendorBuild> build = Optional.ofNullable(qemuBuild)
                 .or(() -> detected.flatMap(DetectedStack::qemu).flatMap(VendorBuild::ofQemuVersion));
-        TargetStack stack = new TargetStack(qemu, build, libvirt, ovmf,
-                Optional.ofNullable(accel));
+        TargetStack stack = new TargetStack(qemu, build, libvirt, ovmf, Optional.ofNullable(accel),
+                qemuNamed.isEmpty());
         LintEnvironment environment = LintEnvironment.of(stack, facts);
         if (libvirtSchemas != null) {
             environment = environment.withLibvirtSchemas(libvirtSchemas);

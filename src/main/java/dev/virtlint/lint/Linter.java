@@ -177,6 +177,10 @@ public final class Linter {
                 environment.libvirtSchemas(), notChecked);
     }
 
+    /**
+     * The findings of the rules that read only the domain. Where the domain's machine type raised the QEMU nothing
+     * named, each says so in its data, as every prediction behind it assumed that release.
+     */
     private List<Finding> checkOn(LintContext context) {
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : rules) {
@@ -184,6 +188,13 @@ public final class Linter {
                 findings.addAll(rule.check(context));
             }
         }
-        return findings;
+        Platform platform = context.platform();
+        if (!platform.qemuRaisedByMachineType()) {
+            return findings;
+        }
+        String assumption = platform.qemuAssumption().orElseThrow();
+        return findings.stream().map(finding -> finding
+                .withDataDefault("qemuVersion", platform.qemu().version().toString())
+                .withDataDefault("qemuVersionAssumed", assumption)).toList();
     }
 }

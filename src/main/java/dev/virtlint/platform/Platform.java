@@ -24,6 +24,9 @@ public record Platform(TargetStack stack, QemuBinary qemu, HostCpu host, Accel a
                        Optional<MachineType> machine, Registration registration, QemuInputs inputs,
                        Resolved<String> vendor, Resolved<Integer> physBits, Optional<LayoutInput> layoutInput,
                        Optional<AddressMap> addressMap, Resolved<OvmfPlan> firmware) {
+    /** Where the run could have named the QEMU version. */
+    public static final String HOW_TO_NAME_QEMU = "give --qemu-version, 'qemu-version' in .virt-lint.yaml, or"
+            + " --host-root";
 
     public Optional<Integer> hostPhysBits() {
         return host.physBits().isPresent() ? Optional.of(host.physBits().getAsInt()) : Optional.empty();
@@ -56,6 +59,33 @@ public record Platform(TargetStack stack, QemuBinary qemu, HostCpu host, Accel a
     /** True when QEMU is known to start the domain: it offers the machine type and lays out memory without error. */
     public boolean qemuWillStart() {
         return !machineRefused() && addressMap.map(AddressMap::qemuWillStart).orElse(false);
+    }
+
+    /**
+     * Why the target QEMU is the one it is, when nothing named it: virt-lint's default, or the release the domain's
+     * machine type proves (or the newest release virt-lint knows, for a type newer than that). Empty when the run
+     * was given the version or found it on a host.
+     */
+    public Optional<String> qemuAssumption() {
+        if (!stack.qemuAssumed()) {
+            return Optional.empty();
+        }
+        Version target = qemu.version();
+        String unnamed = "; nothing names the host's QEMU (" + HOW_TO_NAME_QEMU + ")";
+        if (!qemuRaisedByMachineType()) {
+            return Optional.of("QEMU " + target + " assumed: virt-lint's default" + unnamed);
+        }
+        boolean newerThanKnown = MachineCatalogue.firstRegisteredIn(machineName)
+                .map(first -> first.series().compareTo(target) > 0).orElse(false);
+        return Optional.of("QEMU " + target + " assumed: " + (newerThanKnown
+                ? "the newest release virt-lint knows, as the domain names " + machineName + ", a newer type"
+                : "the first release that registers " + machineName + ", which the domain names")
+                + " (virt-lint's default is " + stack.qemuVersion() + ")" + unnamed);
+    }
+
+    /** Nothing named the QEMU version and the domain's machine type raised it above virt-lint's default. */
+    public boolean qemuRaisedByMachineType() {
+        return stack.qemuAssumed() && !qemu.version().equals(stack.qemuVersion());
     }
 
     public boolean vendorIsAmd() {

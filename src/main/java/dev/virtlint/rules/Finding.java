@@ -37,6 +37,13 @@ public record Finding(RuleMeta rule, Severity severity, SourceText source, Span 
         return new Finding(reportedAs, reportedAs.severity(), source, span, message, data, fix, elementPath);
     }
 
+    /** The same finding with {@code value} under {@code key} in its data, unless the rule put a value there. */
+    public Finding withDataDefault(String key, Object value) {
+        Map<String, Object> more = new LinkedHashMap<>(data);
+        more.putIfAbsent(key, value);
+        return new Finding(rule, severity, source, span, message, more, fix, elementPath);
+    }
+
     public Position start() {
         return source.positionOf(span.start());
     }

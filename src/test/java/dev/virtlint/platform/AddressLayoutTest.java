@@ -39,6 +39,29 @@ class AddressLayoutTest {
         assertEquals(endInclusive, region.endInclusive(), () -> name + " end 0x" + Long.toHexString(region.endInclusive()));
     }
 
+    /**
+     * QEMU 10.1 to 11.0 changed nothing the layout reads (pc_memory_init outside CXL, pc_max_used_gpa, the 1 TiB move
+     * and the phys-bits check are the same code; the compat arrays added no memory property; docs/qemu-releases.md):
+     * a newer type on its own release lays out the worked example as pc-q35-10.0 does on 10.0.
+     */
+    @ParameterizedTest
+    @CsvSource({"pc-q35-10.1, 10.1", "pc-q35-10.2, 10.2", "pc-q35-11.0, 11.0", "pc-q35-11.1, 11.1",
+            "pc-i440fx-11.1, 11.1"})
+    void releasesAfter100LayOutMemoryAs100Does(String machineName, String release) {
+        for (boolean amd : new boolean[] {true, false}) {
+            String reference = machineName.startsWith("pc-q35") ? "pc-q35-10.0" : "pc-i440fx-10.0";
+            AddressMap expected = AddressLayout.compute(
+                    on(reference).ram(16 * GIB).maxMemory(TIB, 4).amdCpu(amd).build());
+            AddressMap actual = AddressLayout.compute(LayoutInput.builder(machine(machineName), Version.parse(release))
+                    .ram(16 * GIB).maxMemory(TIB, 4).amdCpu(amd).build());
+            assertEquals(expected.regions(), actual.regions());
+            assertEquals(expected.maxUsedGpa(), actual.maxUsedGpa());
+            assertEquals(expected.qemuError(), actual.qemuError());
+            assertEquals(machine(reference).layoutFlags().orElseThrow().enforceAmd1TbHole(),
+                    machine(machineName).layoutFlags().orElseThrow().enforceAmd1TbHole());
+        }
+    }
+
     /** Knowledge file §7: q35, 16 GiB RAM, maxMemory 1 TiB with 4 slots, default pcihole64, 40 phys-bits. */
     @Nested
     class WorkedExample {

@@ -38,10 +38,10 @@ class RealWorldPrecisionTest {
     static final Path REPORT = ProjectPaths.projectDir().resolve("bench/precision-real-world.txt");
     private static final String HEADER = """
             # Findings per rule and severity on ../shared/corpus/real-world/ (37 GPU domains written by their users),
-            # default target stack (QEMU 10.0, libvirt 11.3, OVMF 2022.11), with no host facts and against each
-            # captured host of testdata/hosts/. Kept by RealWorldPrecisionTest: when it fails, review the change (is
-            # every new warning or error one a QEMU/libvirt maintainer would accept?) and replace this file's lines
-            # with those the failure prints.
+            # default target stack (QEMU 10.0 or the newer release a machine type names, libvirt 11.3, OVMF 2022.11),
+            # with no host facts and against each captured host of testdata/hosts/. Kept by RealWorldPrecisionTest:
+            # when it fails, review the change (is every new warning or error one a QEMU/libvirt maintainer would
+            # accept?) and replace this file's lines with those the failure prints.
             # setting            rule   error warning  info  files
             """;
 

@@ -50,7 +50,8 @@ class RuleFixtureTest {
 
     /**
      * A fixture may say what it runs on: {@code <!-- fixture: accel=tcg qemu-version=10.0 qemu-build=upstream
-     * libvirt-version=8.6.0 host-vendor=AuthenticAMD host-phys-bits=48 -->}, or {@code host-root=NAME} for a
+     * libvirt-version=8.6.0 host-vendor=AuthenticAMD host-phys-bits=48 -->}; without qemu-version the QEMU version is
+     * assumed, as on a command line that names none. Or {@code host-root=NAME} for a
      * captured host under {@code testdata/hosts/}; {@code needs=libvirt-schemas} skips it where libvirt's schemas
      * are not installed.
      */
@@ -65,14 +66,15 @@ class RuleFixtureTest {
                 String[] kv = setting.split("=", 2);
                 switch (kv[0]) {
                     case "accel" -> stack = new TargetStack(stack.qemuVersion(), stack.qemuBuild(), stack.libvirt(),
-                            stack.ovmf(), Optional.of(Accel.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT))));
+                            stack.ovmf(), Optional.of(Accel.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT))),
+                            stack.qemuAssumed());
                     case "qemu-version" -> stack = new TargetStack(Version.parse(kv[1]), stack.qemuBuild(),
-                            stack.libvirt(), stack.ovmf(), stack.accel());
+                            stack.libvirt(), stack.ovmf(), stack.accel(), false);
                     case "libvirt-version" -> stack = new TargetStack(stack.qemuVersion(), stack.qemuBuild(),
-                            Version.parse(kv[1]), stack.ovmf(), stack.accel());
+                            Version.parse(kv[1]), stack.ovmf(), stack.accel(), stack.qemuAssumed());
                     case "qemu-build" -> stack = new TargetStack(stack.qemuVersion(),
                             Optional.of(VendorBuild.valueOf(kv[1].toUpperCase(java.util.Locale.ROOT))), stack.libvirt(),
-                            stack.ovmf(), stack.accel());
+                            stack.ovmf(), stack.accel(), stack.qemuAssumed());
                     case "host-root" -> hostRoot = Optional.of(ProjectPaths.testdata().resolve("hosts").resolve(kv[1]));
                     case "host-vendor" -> hostVendor = Optional.of(kv[1]);
                     case "host-phys-bits" -> hostBits = OptionalInt.of(Integer.parseInt(kv[1]));

@@ -2,10 +2,12 @@ package dev.virtlint.rules.machine;
 
 import java.util.List;
 
+import dev.virtlint.platform.MachineCatalogue;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.Registration;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FindingBuilder;
 import dev.virtlint.rules.LintContext;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
@@ -27,7 +29,9 @@ public final class DeprecatedMachineType implements Rule {
                 + " later QEMU will refuse the domain. Moving to a current type changes the guest's hardware, so"
                 + " plan it (a Windows guest may need reactivation)";
         var at = element.attribute("machine");
-        return List.of((at.isPresent() ? context.finding(this, at.get(), message) : context.finding(this, element,
-                message)).data("machine", name).build());
+        FindingBuilder finding = (at.isPresent() ? context.finding(this, at.get(), message)
+                : context.finding(this, element, message)).data("machine", name);
+        MachineCatalogue.machineListSource(platform.qemu()).ifPresent(source -> finding.data("machineList", source));
+        return List.of(finding.build());
     }
 }

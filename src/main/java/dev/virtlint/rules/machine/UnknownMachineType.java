@@ -2,14 +2,17 @@ package dev.virtlint.rules.machine;
 
 import java.util.List;
 
+import dev.virtlint.platform.MachineCatalogue;
 import dev.virtlint.platform.MachineFamily;
 import dev.virtlint.platform.MachineType;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.QemuBinary;
 import dev.virtlint.platform.Registration;
 import dev.virtlint.platform.VendorBuild;
+import dev.virtlint.platform.Version;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
+import dev.virtlint.rules.FindingBuilder;
 import dev.virtlint.rules.LintContext;
 import dev.virtlint.rules.Rule;
 import dev.virtlint.rules.RuleInfo;
@@ -30,14 +33,29 @@ public final class UnknownMachineType implements Rule {
                 ? "no QEMU build defines a machine type named '" + name + "'"
                 : platform.machine().get().vendorBuild() != platform.qemu().build()
                 ? anotherBuildsType(platform.machine().get(), platform.qemu(), qemu)
+                : newerThanEveryKnownRelease(platform.machine().get(), platform.qemu())
+                ? "'" + name + "' is newer than QEMU " + MachineCatalogue.NEWEST_UPSTREAM_RELEASE + ", the newest"
+                        + " release virt-lint knows: no released QEMU registers it (a development build that does"
+                        + " needs --qemu-version)"
                 : qemu + " does not register '" + name + "'";
         var element = MachineElements.anchor(context.domain());
         var at = element.attribute("machine");
         String message = why + ": libvirt refuses the domain with \"unsupported configuration: Emulator"
-                + " '/usr/bin/qemu-system-x86_64' does not support machine type '" + name + "'\"";
-        return List.of((at.isPresent() ? context.finding(this, at.get(), message) : context.finding(this, element,
-                message)).data("machine", name).data("qemuVersion", platform.qemu().version().toString())
-                .data("qemuBuild", label(platform.qemu().build())).build());
+                + " '/usr/bin/qemu-system-x86_64' does not support machine type '" + name + "'\""
+                + platform.qemuAssumption().map(assumed -> ". " + assumed).orElse("");
+        FindingBuilder finding = (at.isPresent() ? context.finding(this, at.get(), message)
+                : context.finding(this, element, message)).data("machine", name)
+                .data("qemuVersion", platform.qemu().version().toString())
+                .data("qemuBuild", label(platform.qemu().build()));
+        MachineCatalogue.machineListSource(platform.qemu()).ifPresent(source -> finding.data("machineList", source));
+        return List.of(finding.build());
+    }
+
+    /** A type of a release after the newest one virt-lint knows, checked against a QEMU no newer than that. */
+    private static boolean newerThanEveryKnownRelease(MachineType type, QemuBinary binary) {
+        Version newest = MachineCatalogue.NEWEST_UPSTREAM_RELEASE;
+        return type.vendorBuild() == VendorBuild.UPSTREAM && binary.version().series().compareTo(newest) <= 0
+                && type.baseVersion().map(base -> base.series().compareTo(newest) > 0).orElse(false);
     }
 
     /**

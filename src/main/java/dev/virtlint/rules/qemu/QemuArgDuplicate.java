@@ -29,7 +29,7 @@ public final class QemuArgDuplicate implements Rule {
 
     @Override
     public List<Finding> check(LintContext context) {
-        String qemu = "QEMU " + context.platform().stack().qemuVersion().series();
+        String qemu = "QEMU " + context.platform().qemu().version().series();
         List<Finding> findings = new ArrayList<>();
         Map<String, Item> acpiTables = new LinkedHashMap<>();
         Map<String, Item> smbiosTypes = new LinkedHashMap<>();

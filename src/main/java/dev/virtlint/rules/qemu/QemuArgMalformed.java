@@ -41,10 +41,10 @@ public final class QemuArgMalformed implements Rule {
         if (items.isEmpty()) {
             return List.of();
         }
-        TargetStack stack = context.platform().stack();
         Version tableVersion = QemuOptionTable.qemuVersion();
-        boolean tableMatches = stack.qemuVersion().series().equals(tableVersion);
-        String qemu = "QEMU " + stack.qemuVersion().series();
+        Version target = context.platform().qemu().version();
+        boolean tableMatches = target.series().equals(tableVersion);
+        String qemu = "QEMU " + target.series();
         List<Finding> findings = new ArrayList<>();
         boolean previousSwallowedAnOption = false;
         for (Item item : items) {
@@ -112,7 +112,7 @@ public final class QemuArgMalformed implements Rule {
                     .build());
         }
         if (!tableMatches) {
-            context.couldNotCheck(this, "whether QEMU " + context.platform().stack().qemuVersion().series()
+            context.couldNotCheck(this, "whether QEMU " + context.platform().qemu().version().series()
                     + " has the option " + arg + " (virt-lint knows the options of QEMU " + QemuOptionTable.qemuVersion()
                     + ")");
             return Optional.empty();
@@ -196,7 +196,7 @@ public final class QemuArgMalformed implements Rule {
         if (model.contains("help") || model.contains("=")) {
             return Optional.empty();
         }
-        boolean tableMatches = context.platform().stack().qemuVersion().series().equals(QemuOptionTable.qemuVersion());
+        boolean tableMatches = context.platform().qemu().version().series().equals(QemuOptionTable.qemuVersion());
         if (!QemuDeviceTable.isKnown(model)) {
             return tableMatches ? Optional.of(context.finding(this, value.element(), qemu + " has no device model '"
                             + model + "', so it refuses to start: \"'" + model + "' is not a valid device model name\"")

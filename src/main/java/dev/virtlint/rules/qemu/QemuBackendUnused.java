@@ -63,7 +63,7 @@ public final class QemuBackendUnused implements Rule {
         }
         Set<String> defined = new HashSet<>(LibvirtBackendIds.of(domain));
         backends.forEach(backend -> defined.add(backend.id()));
-        String qemu = "QEMU " + context.platform().stack().qemuVersion().series();
+        String qemu = "QEMU " + context.platform().qemu().version().series();
         for (Item item : items) {
             if (!item.is("device") || item.valueText().isEmpty()) {
                 continue;

@@ -29,7 +29,7 @@ public final class QemuEnvIgnored implements Rule {
 
     @Override
     public List<Finding> check(LintContext context) {
-        Version qemu = context.platform().stack().qemuVersion();
+        Version qemu = context.platform().qemu().version();
         if (!qemu.isAtLeast(REMOVED_IN.major(), REMOVED_IN.minor())) {
             return List.of();
         }
