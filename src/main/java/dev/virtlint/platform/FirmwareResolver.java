@@ -94,9 +94,12 @@ final class FirmwareResolver {
         Optional<String> model = platform.inputs().cpuModel();
         boolean hostCpu = model.isEmpty() || model.get().equals("host")
                 || (model.get().equals("max") && platform.accel() == Accel.KVM);
-        Optional<Boolean> modelGigabytePages = hostCpu ? Optional.empty() : CpuModels.gigabytePages(model.get());
+        Version qemu = platform.qemu().version();
+        Optional<Boolean> modelGigabytePages = hostCpu ? Optional.empty()
+                : CpuModels.gigabytePages(model.get(), qemu.major(), qemu.minor());
         if (!hostCpu && modelGigabytePages.isEmpty()) {
-            return Resolved.unknown("QEMU has no CPU model '" + model.get() + "', so its 1 GiB-page support is unknown");
+            return Resolved.unknown("QEMU " + qemu.series() + " has no CPU model '" + model.get() + "', so its 1 GiB-page"
+                    + " support is unknown");
         }
         // Every x86-64 host CPU since 2010 has 1 GiB pages.
         boolean gigabytePages = feature(domain, "pdpe1gb", modelGigabytePages.orElse(true));

@@ -29,7 +29,7 @@ public final class PlatformResolver {
                 .map(type -> MachineCatalogue.registration(type.concreteName(), qemu))
                 .orElse(Registration.NOT_REGISTERED);
         QemuInputs inputs = LibvirtToQemu.map(domain);
-        Resolved<String> vendor = vendor(accel, inputs, host);
+        Resolved<String> vendor = vendor(accel, inputs, host, qemu.version());
         Resolved<Integer> physBits = physBits(accel, inputs, machine, host);
 
         Optional<LayoutInput> layoutInput = Optional.empty();
@@ -49,8 +49,11 @@ public final class PlatformResolver {
         return platform.withFirmware(FirmwareResolver.resolve(domain, platform));
     }
 
-    /** Under KVM every model takes the host's vendor; under TCG the model's own; {@code vendor=} beats both. */
-    static Resolved<String> vendor(Accel accel, QemuInputs inputs, HostCpu host) {
+    /**
+     * Under KVM every model takes the host's vendor; under TCG the model's own, if QEMU {@code qemu} has it;
+     * {@code vendor=} beats both.
+     */
+    static Resolved<String> vendor(Accel accel, QemuInputs inputs, HostCpu host, Version qemu) {
         if (inputs.vendorOverride().isPresent()) {
             return Resolved.of(inputs.vendorOverride().get(), "the vendor_id the domain sets on its CPU model");
         }
@@ -67,9 +70,9 @@ public final class PlatformResolver {
                             + " facts (give --host-root)"));
         }
         String model = inputs.cpuModel().get();
-        return CpuModels.vendor(model)
+        return CpuModels.vendor(model, qemu.major(), qemu.minor())
                 .map(id -> Resolved.of(id, "CPU model " + model + " under TCG"))
-                .orElseGet(() -> Resolved.unknown("QEMU has no CPU model '" + model + "'"));
+                .orElseGet(() -> Resolved.unknown("QEMU " + qemu.series() + " has no CPU model '" + model + "'"));
     }
 
     /**
