@@ -10,7 +10,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 final class FuzzDomains {
     private static final String[] UNITS = {"KiB", "MiB", "GiB", "TiB", "GB", "b", "bytes", "E", "", "GiBs"};
     private static final String[] MACHINES = {"pc-q35-7.0", "pc-q35-7.1", "pc-q35-10.0", "q35", "pc", "pc-i440fx-2.4",
-        "pc-q35-rhel9.2.0", "pc-q35-noble", "pc-q35-11.5", "microvm", "isapc", ""};
+        "pc-q35-rhel9.2.0", "pc-q35-noble", "pc-q35-11.1", "pc-q35-12.1", "microvm", "isapc", ""};
     private static final String[] CPU_MODES = {"custom", "host-passthrough", "host-model", "maximum"};
     private static final String[] MODELS = {"EPYC", "Skylake-Client", "qemu64", "qemu32", "max", "no-such-cpu"};
 
