@@ -1,5 +1,6 @@
 package dev.virtlint.platform;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.node.MissingNode;
@@ -18,6 +19,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import dev.virtlint.support.OracleStacks;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -84,6 +86,34 @@ class QemuMachineCatalogueOracleTest {
         assertTrue(disagreements.isEmpty(), String.join("\n", disagreements));
     }
 
+    /**
+     * The lists of 10.1 and later follow from QEMU's age rule, which deletes from 10.1 on. 10.0 has the same deletion
+     * code but runs it only with QEMU_DELETE_MACHINES set: with it, 10.0.2 must drop exactly the types the rule says
+     * are 6 years old for a 10.0 (everything up to 4.0 and pc-q35-4.0.1) and keep the rest with their marks.
+     */
+    @Test
+    void theAgeRulesDeletionIsWhat100DoesWhenAskedTo() throws Exception {
+        OracleStacks.Qemu qemu = OracleStacks.assumeQemu(Version.of(10, 0));
+        Version release = qemu.version().series();
+        List<String> kept = machineHelp(qemu, true).stream().map(ListedMachine::name).toList();
+        List<String> disagreements = new ArrayList<>();
+        int deleted = 0;
+        for (ListedMachine listed : machineHelp(qemu, false)) {
+            if (listed.family().isEmpty() || listed.aliasTarget().isPresent()) {
+                continue;
+            }
+            Version base = MachineCatalogue.parse(listed.name()).orElseThrow().baseVersion().orElseThrow();
+            boolean ruleDeletes = MachineCatalogue.olderByAtLeast(release, base, 6);
+            deleted += ruleDeletes ? 1 : 0;
+            if (ruleDeletes == kept.contains(listed.name())) {
+                disagreements.add(listed.name() + ": the rule " + (ruleDeletes ? "deletes" : "keeps") + " it, QEMU "
+                        + (kept.contains(listed.name()) ? "keeps" : "deletes") + " it with QEMU_DELETE_MACHINES");
+            }
+        }
+        assertTrue(disagreements.isEmpty(), String.join("\n", disagreements));
+        assertEquals(25, deleted, "2.4 ... 4.0 of both families (12 each) and pc-q35-4.0.1");
+    }
+
     @ParameterizedTest(name = "QEMU {0}")
     @ValueSource(strings = {"10.0", "7.2"})
     void iommuAwBitsDefaultsMatchTheBinary(String release) throws Exception {
@@ -135,7 +165,18 @@ class QemuMachineCatalogueOracleTest {
     }
 
     private static List<ListedMachine> machineHelp(OracleStacks.Qemu qemu) throws IOException, InterruptedException {
-        Process process = qemu.processBuilder(List.of("-machine", "help")).redirectErrorStream(true).start();
+        return machineHelp(qemu, false);
+    }
+
+    private static List<ListedMachine> machineHelp(OracleStacks.Qemu qemu, boolean deleteMachines)
+            throws IOException, InterruptedException {
+        ProcessBuilder builder = qemu.processBuilder(List.of("-machine", "help")).redirectErrorStream(true);
+        if (deleteMachines) {
+            builder.environment().put("QEMU_DELETE_MACHINES", "1");
+        } else {
+            builder.environment().remove("QEMU_DELETE_MACHINES");
+        }
+        Process process = builder.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(process.waitFor(30, TimeUnit.SECONDS), "qemu-system-x86_64 -machine help did not finish");
         List<ListedMachine> machines = new ArrayList<>();
