@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Compares {@link MachineCatalogue} with each QEMU it records a machine list for, 10.0 (installed) and 7.2 (stack
  * cache): the machine list with its deprecation marks and aliases, and the vIOMMU aw-bits default of every registered
- * pc and q35 type. Each release is skipped when its binary is absent.
+ * pc and q35 type; and on 10.0 the age rule's deletion, which the lists of 10.1 and later are derived from. Each
+ * release is skipped when its binary is absent.
  */
 @Tag("oracle")
 class QemuMachineCatalogueOracleTest {
