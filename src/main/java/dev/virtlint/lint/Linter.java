@@ -25,6 +25,12 @@ import dev.virtlint.xml.XmlLoadException;
 
 /** Load, model, check: the whole pipeline for one input. Thread-safe; holds no per-file state. */
 public final class Linter {
+    /**
+     * The data key under which each finding of a domain whose machine type raised the QEMU nothing named says which
+     * QEMU was assumed and why.
+     */
+    public static final String QEMU_VERSION_ASSUMED = "qemuVersionAssumed";
+
     private static final Comparator<Finding> BY_POSITION = Comparator
             .comparingInt((Finding f) -> f.span().start())
             .thenComparing(f -> f.rule().id());
@@ -195,6 +201,6 @@ public final class Linter {
         String assumption = platform.qemuAssumption().orElseThrow();
         return findings.stream().map(finding -> finding
                 .withDataDefault("qemuVersion", platform.qemu().version().toString())
-                .withDataDefault("qemuVersionAssumed", assumption)).toList();
+                .withDataDefault(QEMU_VERSION_ASSUMED, assumption)).toList();
     }
 }

@@ -65,6 +65,11 @@ class QemuVersionDefaultTest {
                 + " registers pc-q35-11.1, which the domain names (virt-lint's default is 10.0); nothing names the"
                 + " host's QEMU (give --qemu-version"), data.toString());
 
+        CliRun text = CliRun.run("--color=never", domain("pc-q35-11.1").toString());
+        assertTrue(text.err().contains("virt-lint: note: " + domain("pc-q35-11.1") + ": QEMU 11.1 assumed: the first"
+                + " release that registers pc-q35-11.1"), text.err());
+        assertFalse(CliRun.run("--color=never", "-q", domain("pc-q35-11.1").toString()).err().contains("note"));
+
         CliRun sarif = CliRun.run("--format", "sarif", domain("pc-q35-11.1").toString());
         assertTrue(sarif.out().contains("\"qemuVersionAssumed\" : \"QEMU 11.1 assumed"), sarif.out());
     }
