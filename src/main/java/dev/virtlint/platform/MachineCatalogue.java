@@ -54,10 +54,10 @@ public final class MachineCatalogue {
      *                   newest development commit available (its types and the rule were final by then); empty where
      *                   no source of the release could be read and the list follows from the rule alone
      */
-    record DerivedRelease(Version series, Optional<String> commit) {
+    private record DerivedRelease(Version series, Optional<String> commit) {
     }
 
-    static final List<DerivedRelease> DERIVED_RELEASES = List.of(
+    private static final List<DerivedRelease> DERIVED_RELEASES = List.of(
             // "Update version for the v10.1.0 release": q35 and i440fx 2.6 ... 10.1 defined, 4.2 and newer registered.
             new DerivedRelease(Version.of(10, 1), Optional.of("f8b2f64e2336a28bf0d50b6ef8a7d8c013e9bcf3")),
             // "Update version for v10.2.0 release": 2.6 ... 10.2 defined, 5.0 and newer registered.

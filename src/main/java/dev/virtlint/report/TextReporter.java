@@ -50,8 +50,8 @@ public final class TextReporter implements Reporter {
             }
         }
         // Every finding of a domain whose machine type raised the assumed QEMU carries the same assumption.
-        result.findings().stream().map(finding -> finding.data().get(Linter.QEMU_VERSION_ASSUMED)).filter(String.class::isInstance)
-                .findFirst().filter(assumption -> !quiet)
+        result.findings().stream().map(finding -> finding.data().get(Linter.QEMU_VERSION_ASSUMED))
+                .filter(String.class::isInstance).findFirst().filter(assumption -> !quiet)
                 .ifPresent(assumption -> err.println("virt-lint: note: " + result.displayName() + ": " + assumption));
         // After the findings it failed to fix, so that the last word on the file is that it is unchanged.
         result.error().ifPresent(error -> err.println(error.oneLine()));
