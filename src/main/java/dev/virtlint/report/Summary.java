@@ -87,8 +87,9 @@ public final class Summary {
         return unwritten;
     }
 
+    /** Every finding reported, VL901 once: the sum of the three counts the summary line shows beside it. */
     public int findings() {
-        return errors + warnings + infos;
+        return errors() + warnings() + infos();
     }
 
     /** VL901 of every file, merged: reported once per run, so counted once. */

@@ -50,8 +50,10 @@ class SkippedChecksReportTest {
         assertTrue(run.out().contains("info VL901 checks-skipped: not checked in all 3 files — "), run.out());
         assertTrue(run.out().contains("Give --host-root DIR"), run.out());
         long infosShown = run.out().lines().filter(line -> line.contains("info VL")).count();
+        long shown = run.out().lines().filter(line -> line.matches(".*\\b(error|warning|info) VL\\d{3} .*")).count();
         assertTrue(run.err().contains(infosShown + (infosShown == 1 ? " info" : " infos") + ") in 3 files"),
                 "VL901 counted once, as it is shown: " + run.err());
+        assertTrue(run.err().contains("Found " + shown + " problem"), "and in the total: " + run.err());
     }
 
     @Test
