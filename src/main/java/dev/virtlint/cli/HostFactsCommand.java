@@ -25,16 +25,19 @@ import picocli.CommandLine.Spec;
 @Command(name = "host-facts", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
             "Show what virt-lint sees of a host: CPU vendor and physical address bits, IOMMU units, groups and"
-                    + " reserved regions, PCI devices with their BARs, battery, KVM paging, QEMU firmware"
-                    + " descriptors and the QEMU/libvirt/OVMF versions. Files that are missing make a fact"
-                    + " unknown; files that cannot be used are listed as warnings.",
+                    + " reserved regions, the IOMMU's boot parameters and whether interrupts are remapped, PCI"
+                    + " devices with their BARs, battery, KVM paging, who QEMU runs as and whether AppArmor confines"
+                    + " it, the ROM files the host's domains name (from /etc/libvirt/qemu and /usr/share/vgabios),"
+                    + " QEMU firmware descriptors and the QEMU/libvirt/OVMF versions. Files that are missing make a"
+                    + " fact unknown; files that cannot be used are listed as warnings.",
             "With --snapshot, copy exactly those files into a directory instead, so the host can be captured"
-                    + " once and linted against later with --host-root.",
+                    + " once and linted against later with --host-root. Of the kernel command line, qemu.conf, passwd,"
+                    + " group and /proc/interrupts only what virt-lint reads is kept; of ROM files only their facts.",
             "With --connect and --snapshot, capture a host through libvirt instead (qemu+ssh://HOST/system), so a"
                     + " fleet can be captured from one machine: CPU vendor and physical address bits, PCI devices"
                     + " with their IOMMU groups, and the QEMU/libvirt versions. What libvirt does not report (BARs,"
-                    + " IOMMU width and reserved regions, battery, KVM parameters, firmware descriptors) stays"
-                    + " unknown, and --host-root says why."
+                    + " IOMMU width and reserved regions, interrupt remapping, QEMU's user, ROM files, battery, KVM"
+                    + " parameters, firmware descriptors) stays unknown, and --host-root says why."
         },
         footerHeading = "%nExamples:%n",
         footer = {

@@ -28,6 +28,12 @@ public record DomainDef(XmlDocument document, Optional<String> type, Optional<St
         return hostdevs.stream().filter(Hostdev::isPci).toList();
     }
 
+    /** The absolute paths of the ROM files the PCI host devices name in {@code <rom file>}, in document order. */
+    public List<String> romFiles() {
+        return pciHostdevs().stream().flatMap(hostdev -> hostdev.rom().flatMap(Rom::file).stream())
+                .filter(file -> file.startsWith("/")).distinct().toList();
+    }
+
     /** The root PCI controller ({@code pcie-root} on q35, {@code pci-root} on i440fx), where {@code <pcihole64>} goes. */
     public Optional<Controller> rootPciController() {
         return controllers.stream().filter(Controller::isRootBus).findFirst();

@@ -1,5 +1,6 @@
 package dev.virtlint.host;
 
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,13 +16,17 @@ import dev.virtlint.domain.PciAddress;
  * @param framebuffers      the ids of the kernel's framebuffers ({@code /proc/fb}): "EFI VGA" (efifb), "VESA VGA"
  *                          (vesafb), or a DRM driver's "NAMEdrmfb" ("simpledrmdrmfb", "amdgpudrmfb")
  * @param vendorResetLoaded whether gnif/vendor-reset's module is loaded (absent without {@code sys/module})
+ * @param kernelIommu       the IOMMU's boot parameters, interrupt remapping, and VFIO's {@code allow_unsafe_interrupts}
+ * @param qemuProcess       who QEMU runs as and whether AppArmor confines it
+ * @param romFiles          the ROM files the host's domains name, and those a linted domain names once
+ *                          {@link #withRomFiles(Collection)} has read them
  */
 public record HostFacts(Optional<CpuInfo> cpu, Optional<List<IommuUnit>> iommuUnits,
                         Optional<List<IommuGroup>> iommuGroups, Optional<List<PciDevice>> pciDevices,
                         Optional<Boolean> battery, List<KvmModule> kvmModules,
                         Optional<List<String>> framebuffers, Optional<Boolean> vendorResetLoaded,
-                        Optional<List<FirmwareDescriptor>> firmware, Optional<RemoteCapture> remoteCapture,
-                        List<HostWarning> warnings) {
+                        Optional<List<FirmwareDescriptor>> firmware, KernelIommu kernelIommu, QemuProcess qemuProcess,
+                        RomFiles romFiles, Optional<RemoteCapture> remoteCapture, List<HostWarning> warnings) {
 
     /** The HyperTransport range AMD hosts reserve just below 1 TiB (FD_0000_0000h–FF_FFFF_FFFFh). */
     public static final long AMD_HT_HOLE_START = 0xfd_0000_0000L;
@@ -97,6 +102,16 @@ public record HostFacts(Optional<CpuInfo> cpu, Optional<List<IommuUnit>> iommuUn
                         .map(PciDevice::address)
                         .toList());
         return Optional.of(members.stream().filter(member -> !member.equals(address)).toList());
+    }
+
+    /**
+     * These facts with the ROM files at {@code paths} (absolute, as a domain names them) read from a root that is read
+     * as it is; a capture knows only the files it recorded. The linter calls this before a domain's rules run.
+     */
+    public HostFacts withRomFiles(Collection<String> paths) {
+        RomFiles more = romFiles.including(paths);
+        return more == romFiles ? this : new HostFacts(cpu, iommuUnits, iommuGroups, pciDevices, battery, kvmModules,
+                framebuffers, vendorResetLoaded, firmware, kernelIommu, qemuProcess, more, remoteCapture, warnings);
     }
 
     /** A battery means a laptop, where a discrete GPU is usually muxless and hard to pass through. */

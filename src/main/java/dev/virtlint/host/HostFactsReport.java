@@ -26,6 +26,8 @@ public final class HostFactsReport {
             Map.entry(0x0600, "host bridge"), Map.entry(0x0601, "ISA bridge"), Map.entry(0x0604, "PCI bridge"),
             Map.entry(0x0806, "IOMMU"), Map.entry(0x0c03, "USB controller"), Map.entry(0x0c05, "SMBus"));
 
+    private static final String MODULES_DIR = HostRootReader.MODULES;
+
     private HostFactsReport() {
     }
 
@@ -43,6 +45,8 @@ public final class HostFactsReport {
         out.println();
         pci(out, facts);
         console(out, facts);
+        qemuProcess(out, facts);
+        romFiles(out, facts);
         firmware(out, facts);
         out.println("Target stack");
         row(out, "QEMU", stack.qemu().orElse(unknown(facts, Fact.QEMU, "unknown")));
@@ -120,7 +124,74 @@ public final class HostFactsReport {
         for (IommuUnit unit : facts.iommuUnits().orElse(List.of())) {
             row(out, unit.name(), describe(unit));
         }
+        KernelIommu kernel = facts.kernelIommu();
+        row(out, "boot parameters", kernel.parameters().map(list -> list.isEmpty() ? "none about the IOMMU"
+                : String.join(" ", list)).orElse(unknown(facts, Fact.KERNEL_IOMMU,
+                missing(KernelIommuReader.CMDLINE))));
+        row(out, "IRQ remapping", kernel.interruptRemapping().map(on -> on
+                ? "yes (IR- interrupt chips in " + KernelIommuReader.INTERRUPTS + ")"
+                : "no (no IR- interrupt chip in " + KernelIommuReader.INTERRUPTS + ")")
+                .orElse(unknown(facts, Fact.KERNEL_IOMMU, "unknown (" + KernelIommuReader.INTERRUPTS
+                        + " missing or without IO-APIC and MSI interrupts)")));
+        row(out, "unsafe IRQs", kernel.unsafeInterrupts().map(setting -> "allow_unsafe_interrupts "
+                + (setting.value() ? "on" : "off") + " (" + setting.source() + ")")
+                .orElse(unknown(facts, Fact.KERNEL_IOMMU, "unknown")));
         out.println();
+    }
+
+    private static void qemuProcess(PrintWriter out, HostFacts facts) {
+        out.println("QEMU process");
+        QemuProcess process = facts.qemuProcess();
+        row(out, "user", process.identity().map(identity -> identity.describe() + (identity.configured()
+                ? ", from qemu.conf" : ", the build's default named in qemu.conf"))
+                .orElse(unknown(facts, Fact.QEMU_PROCESS, "unknown (" + QemuProcessReader.QEMU_CONF + ", "
+                        + QemuProcessReader.PASSWD + " or " + QemuProcessReader.GROUP + " missing)")));
+        row(out, "AppArmor", process.appArmor().map(policy -> !policy.enabled() ? "off"
+                : !policy.confinesQemu() ? "on, but qemu.conf's security_driver is " + policy.securityDriver().get()
+                : "on, confines QEMU: " + policy.readRules().size() + " read rules in libvirt's QEMU policy")
+                .orElse(unknown(facts, Fact.QEMU_PROCESS, missing(MODULES_DIR))));
+        out.println();
+    }
+
+    private static void romFiles(PrintWriter out, HostFacts facts) {
+        List<RomFile> files = facts.romFiles().files();
+        out.println("ROM files (" + files.size() + (facts.romFiles().isCaptured() ? ", as captured" : "") + ")");
+        if (files.isEmpty()) {
+            row(out, "all", unknown(facts, Fact.ROM_FILES, "none named by " + HostRootReader.DOMAIN_DEFINITIONS
+                    + "/*.xml, none in " + HostRootReader.VGABIOS));
+        }
+        for (RomFile file : files) {
+            out.println("  " + file.path() + ": " + describe(file));
+            file.access().ifPresent(access -> out.println("      " + String.join("; ",
+                    access.stream().map(PathAccess::describe).toList())));
+            facts.qemuProcess().identity().filter(identity -> file.presence() == RomFile.Presence.FILE)
+                    .ifPresent(identity -> out.println("      " + identity.user() + " "
+                            + file.firstDenied(identity).map(denied -> "cannot reach it: " + denied.describe())
+                            .orElse(file.access().isPresent() ? "can read it" : "may read it (access unknown)")
+                            + appArmorNote(facts, file, identity)));
+        }
+        out.println();
+    }
+
+    /** When AppArmor confines QEMU, whether libvirt's policy lets it read the file. */
+    private static String appArmorNote(HostFacts facts, RomFile file, QemuIdentity identity) {
+        boolean owned = file.fileAccess().map(access -> access.uid() == identity.uid()).orElse(false);
+        return facts.qemuProcess().appArmor().filter(AppArmorPolicy::confinesQemu)
+                .map(policy -> policy.ruleAllowingRead(file.path(), owned)
+                        .map(rule -> "; AppArmor allows it (" + rule.glob() + " in " + rule.source() + ")")
+                        .orElse("; AppArmor denies it (no rule of libvirt's QEMU policy allows the path)"))
+                .orElse("");
+    }
+
+    private static String describe(RomFile file) {
+        return switch (file.presence()) {
+            case MISSING -> "missing";
+            case NOT_A_FILE -> "not a regular file";
+            case FILE -> file.size() == 0 ? "empty" : size(file.size()) + (!file.contentRead() ? ", content not read"
+                    : file.imageOffset().map(offset -> offset == 0 ? ", a PCI option ROM image at offset 0"
+                    : ", its PCI option ROM image starts at offset 0x" + Long.toHexString(offset) + ", not 0")
+                    .orElse(", no PCI option ROM image (no 0x55AA signature with a PCIR structure)"));
+        };
     }
 
     private static String describe(IommuUnit unit) {
@@ -288,6 +359,9 @@ public final class HostFactsReport {
             writePci(json, facts);
             writeStringsOrNull(json, "framebuffers", facts.framebuffers());
             writeOptionalBoolean(json, "vendorResetLoaded", facts.vendorResetLoaded());
+            writeKernelIommu(json, facts.kernelIommu());
+            writeQemuProcess(json, facts.qemuProcess());
+            writeRomFiles(json, facts.romFiles());
             writeFirmware(json, facts);
             json.writeObjectFieldStart("stack");
             json.writeStringField("qemu", stack.qemu().orElse(null));
@@ -412,6 +486,96 @@ public final class HostFactsReport {
             }
             json.writeEndArray();
         }
+        json.writeEndObject();
+    }
+
+    private static void writeKernelIommu(JsonGenerator json, KernelIommu kernel) throws IOException {
+        json.writeObjectFieldStart("kernelIommu");
+        writeStringsOrNull(json, "parameters", kernel.parameters());
+        writeOptionalBoolean(json, "interruptRemapping", kernel.interruptRemapping());
+        if (kernel.unsafeInterrupts().isEmpty()) {
+            json.writeNullField("allowUnsafeInterrupts");
+        } else {
+            json.writeObjectFieldStart("allowUnsafeInterrupts");
+            json.writeBooleanField("value", kernel.unsafeInterrupts().get().value());
+            json.writeStringField("source", kernel.unsafeInterrupts().get().source());
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeQemuProcess(JsonGenerator json, QemuProcess process) throws IOException {
+        json.writeObjectFieldStart("qemuProcess");
+        if (process.identity().isEmpty()) {
+            json.writeNullField("user");
+        } else {
+            QemuIdentity identity = process.identity().get();
+            json.writeObjectFieldStart("user");
+            json.writeStringField("name", identity.user());
+            json.writeNumberField("uid", identity.uid());
+            json.writeNumberField("gid", identity.gid());
+            json.writeArrayFieldStart("groups");
+            for (int group : new java.util.TreeSet<>(identity.groups())) {
+                json.writeNumber(group);
+            }
+            json.writeEndArray();
+            json.writeBooleanField("configured", identity.configured());
+            json.writeEndObject();
+        }
+        if (process.appArmor().isEmpty()) {
+            json.writeNullField("appArmor");
+        } else {
+            AppArmorPolicy policy = process.appArmor().get();
+            json.writeObjectFieldStart("appArmor");
+            json.writeBooleanField("enabled", policy.enabled());
+            json.writeStringField("securityDriver", policy.securityDriver().orElse(null));
+            json.writeBooleanField("confinesQemu", policy.confinesQemu());
+            json.writeArrayFieldStart("readRules");
+            for (AppArmorPolicy.ReadRule rule : policy.readRules()) {
+                json.writeStartObject();
+                json.writeStringField("glob", rule.glob());
+                json.writeBooleanField("ownerOnly", rule.ownerOnly());
+                json.writeStringField("source", rule.source());
+                json.writeEndObject();
+            }
+            json.writeEndArray();
+            json.writeEndObject();
+        }
+        json.writeEndObject();
+    }
+
+    private static void writeRomFiles(JsonGenerator json, RomFiles romFiles) throws IOException {
+        json.writeObjectFieldStart("romFiles");
+        json.writeBooleanField("captured", romFiles.isCaptured());
+        json.writeArrayFieldStart("files");
+        for (RomFile file : romFiles.files()) {
+            json.writeStartObject();
+            json.writeStringField("path", file.path());
+            json.writeStringField("presence", file.presence().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+            json.writeNumberField("size", file.size());
+            json.writeBooleanField("contentRead", file.contentRead());
+            if (file.imageOffset().isPresent()) {
+                json.writeNumberField("imageOffset", file.imageOffset().get());
+            } else {
+                json.writeNullField("imageOffset");
+            }
+            if (file.access().isEmpty()) {
+                json.writeNullField("access");
+            } else {
+                json.writeArrayFieldStart("access");
+                for (PathAccess component : file.access().get()) {
+                    json.writeStartObject();
+                    json.writeStringField("path", component.path());
+                    json.writeStringField("mode", String.format(Locale.ROOT, "%04o", component.mode()));
+                    json.writeNumberField("uid", component.uid());
+                    json.writeNumberField("gid", component.gid());
+                    json.writeEndObject();
+                }
+                json.writeEndArray();
+            }
+            json.writeEndObject();
+        }
+        json.writeEndArray();
         json.writeEndObject();
     }
 

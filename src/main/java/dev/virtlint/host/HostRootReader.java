@@ -1,13 +1,22 @@
 package dev.virtlint.host;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 
 import dev.virtlint.domain.PciAddress;
+import dev.virtlint.xml.SafeXmlLoader;
+import dev.virtlint.xml.XmlDocument;
+import dev.virtlint.xml.XmlElement;
+import dev.virtlint.xml.XmlLoadException;
 
 /**
  * Reads {@link HostFacts} from a directory laid out like a Linux root: {@code /} itself on a live host, or a
@@ -49,6 +58,10 @@ public final class HostRootReader {
     static final List<KvmParameter> KVM_PARAMETERS = List.of(new KvmParameter("kvm_amd", "npt"),
             new KvmParameter("kvm_intel", "ept"));
     static final String FIRMWARE_DESCRIPTORS = "usr/share/qemu/firmware";
+    /** libvirt's persistent domain definitions, whose {@code <rom file>} paths a root's ROM facts cover. */
+    static final String DOMAIN_DEFINITIONS = "etc/libvirt/qemu";
+    /** Where Debian and Ubuntu guides put VBIOS files, and AppArmor's libvirt-qemu abstraction lets QEMU read them. */
+    static final String VGABIOS = "usr/share/vgabios";
 
     private static final Comparator<PciAddress> BY_ADDRESS = Comparator.comparingInt(PciAddress::domain)
             .thenComparingInt(PciAddress::bus).thenComparingInt(PciAddress::slot)
@@ -59,6 +72,14 @@ public final class HostRootReader {
 
     private HostRootReader(Path root) {
         this.files = new RootFiles(root, warnings);
+    }
+
+    /** Only the ROM files, with the warnings reading them gave, for a snapshot. */
+    static RomFiles romFiles(Path root, List<HostWarning> warnings) {
+        HostRootReader reader = new HostRootReader(root);
+        RomFiles files = reader.romFiles();
+        warnings.addAll(reader.warnings);
+        return files;
     }
 
     public static HostFacts read(Path root) {
@@ -77,9 +98,69 @@ public final class HostRootReader {
         Optional<List<FirmwareDescriptor>> firmware = firmwareDescriptors();
         Optional<List<String>> framebuffers = framebuffers();
         Optional<Boolean> vendorReset = vendorResetLoaded();
+        KernelIommu kernelIommu = new KernelIommuReader(files, warnings).read();
+        QemuProcess qemuProcess = new QemuProcessReader(files, warnings).read();
+        RomFiles romFiles = romFiles();
         Optional<RemoteCapture> remoteCapture = RemoteCapture.read(files);
         return new HostFacts(cpu, units, groups, devices, battery, kvm, framebuffers, vendorReset, firmware,
-                remoteCapture, warnings);
+                kernelIommu, qemuProcess, romFiles, remoteCapture, warnings);
+    }
+
+    /**
+     * A capture's {@value RomFiles#FILE}; a capture without one (every capture has {@value StackDetector#STACK_FILE})
+     * recorded no ROM file. A root that is no capture is read as it is: the files its own domain definitions name and
+     * those in {@value #VGABIOS}, and it can be asked for others.
+     */
+    private RomFiles romFiles() {
+        Optional<String> captured = files.read(RomFiles.FILE);
+        if (captured.isPresent()) {
+            return RomFiles.read(captured.get(), warnings);
+        }
+        if (files.exists(StackDetector.STACK_FILE)) {
+            return RomFiles.none();
+        }
+        List<RomFile> listed = romPaths().stream().map(path -> RomFileReader.read(files.resolve(""), path)).toList();
+        return RomFiles.onRoot(files.resolve(""), listed);
+    }
+
+    /** The absolute ROM paths a snapshot of this root records. */
+    private Set<String> romPaths() {
+        Set<String> paths = new TreeSet<>();
+        for (String name : files.list(DOMAIN_DEFINITIONS).orElse(List.of())) {
+            if (name.endsWith(".xml")) {
+                String path = DOMAIN_DEFINITIONS + "/" + name;
+                files.readBytes(path, RootFiles.MAX_BYTES).ifPresent(bytes -> paths.addAll(romFileAttributes(bytes,
+                        path)));
+            }
+        }
+        for (String name : files.list(VGABIOS).orElse(List.of())) {
+            if (Files.isRegularFile(files.resolve(VGABIOS + "/" + name))) {
+                paths.add("/" + VGABIOS + "/" + name);
+            }
+        }
+        return paths;
+    }
+
+    /** Every absolute {@code file} of a {@code <rom>} element in a domain definition. */
+    private List<String> romFileAttributes(byte[] xml, String path) {
+        XmlDocument document;
+        try {
+            document = new SafeXmlLoader().load(path, xml);
+        } catch (XmlLoadException e) {
+            files.warn(path, "not a domain definition virt-lint can read (" + e.getMessage() + "); its ROM files are"
+                    + " left out");
+            return List.of();
+        }
+        List<String> found = new ArrayList<>();
+        Deque<XmlElement> pending = new ArrayDeque<>(List.of(document.root()));
+        while (!pending.isEmpty()) {
+            XmlElement element = pending.pop();
+            if (element.localName().equals("rom")) {
+                element.attributeValue("file").filter(file -> file.startsWith("/")).ifPresent(found::add);
+            }
+            pending.addAll(element.children());
+        }
+        return found;
     }
 
     private Optional<List<PciDevice>> pciDevices() {

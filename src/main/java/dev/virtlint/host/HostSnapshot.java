@@ -7,6 +7,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -79,6 +80,9 @@ public final class HostSnapshot {
         copy(HostRootReader.FRAMEBUFFERS, RootFiles.MAX_BYTES);
         modules();
         firmware();
+        kernelIommu();
+        qemuProcess();
+        romFiles();
         copy(RemoteCapture.FILE, RootFiles.MAX_BYTES);
         out.writeStack(stack);
         int deleted = out.finish();
@@ -202,6 +206,12 @@ public final class HostSnapshot {
                 out.keepIfEmpty(parameter.moduleDir());
             }
         }
+        if (source.isDirectory(KernelIommuReader.TYPE1_MODULE)) {
+            out.directory(KernelIommuReader.TYPE1_MODULE);
+            copy(KernelIommuReader.UNSAFE_INTERRUPTS, RootFiles.MAX_BYTES);
+            out.keepIfEmpty(KernelIommuReader.TYPE1_MODULE);
+        }
+        copy(QemuProcessReader.APPARMOR_ENABLED, RootFiles.MAX_BYTES);
         out.keepIfEmpty(HostRootReader.MODULES);
     }
 
@@ -217,6 +227,75 @@ public final class HostSnapshot {
             }
         }
         out.keepIfEmpty(HostRootReader.FIRMWARE_DESCRIPTORS);
+    }
+
+    /**
+     * The IOMMU's boot parameters only (a command line can carry anything), the interrupt and chip columns of
+     * {@code /proc/interrupts} (its per-CPU counts grow with the CPUs), and the {@code vfio_iommu_type1} options of
+     * modprobe.d.
+     */
+    private void kernelIommu() throws SnapshotException {
+        Optional<String> cmdline = source.read(KernelIommuReader.CMDLINE);
+        if (cmdline.isPresent()) {
+            out.write(KernelIommuReader.CMDLINE, String.join(" ", KernelIommuReader.iommuParameters(cmdline.get()))
+                    + "\n");
+        }
+        Optional<String> interrupts = source.read(KernelIommuReader.INTERRUPTS);
+        if (interrupts.isPresent()) {
+            out.write(KernelIommuReader.INTERRUPTS, interrupts.get().lines().map(KernelIommuReader::withoutCounts)
+                    .filter(line -> !line.isEmpty()).map(line -> line + "\n").reduce("", String::concat));
+        }
+        for (String name : source.list(KernelIommuReader.MODPROBE_DIR).orElse(List.of())) {
+            String path = KernelIommuReader.MODPROBE_DIR + "/" + name;
+            List<String> options = source.read(path).orElse("").lines()
+                    .filter(line -> KernelIommuReader.MODPROBE_OPTIONS.matcher(line).matches()).toList();
+            if (name.endsWith(".conf") && !options.isEmpty()) {
+                out.write(path, String.join("\n", options) + "\n");
+            }
+        }
+    }
+
+    /**
+     * qemu.conf's user, group and security_driver lines (the file also holds passwords), the passwd and group entries
+     * of the user QEMU runs as, and the rules of libvirt's AppArmor policy for QEMU that let it read files.
+     */
+    private void qemuProcess() throws SnapshotException {
+        Optional<String> conf = source.read(QemuProcessReader.QEMU_CONF);
+        if (conf.isEmpty()) {
+            return;
+        }
+        out.write(QemuProcessReader.QEMU_CONF, conf.get().lines().filter(QemuProcessReader::isKeptLine)
+                .map(line -> line + "\n").reduce("", String::concat));
+        Map<String, String> settings = QemuProcessReader.settings(conf.get());
+        Optional<String> passwd = source.read(QemuProcessReader.PASSWD);
+        if (passwd.isPresent()) {
+            out.write(QemuProcessReader.PASSWD, lines(QemuProcessReader.keptLines(passwd.get(), settings, passwd,
+                    true)));
+        }
+        Optional<String> group = source.read(QemuProcessReader.GROUP);
+        if (group.isPresent()) {
+            out.write(QemuProcessReader.GROUP, lines(QemuProcessReader.keptLines(group.get(), settings, passwd,
+                    false)));
+        }
+        for (String policy : new QemuProcessReader(source, warnings).policyFiles()) {
+            String path = QemuProcessReader.APPARMOR_DIR + "/" + policy;
+            Optional<String> text = source.read(path);
+            if (text.isPresent()) {
+                out.write(path, lines(text.get().lines().filter(QemuProcessReader::isReadRule).toList()));
+            }
+        }
+    }
+
+    private static String lines(List<String> lines) {
+        return lines.stream().map(line -> line + "\n").reduce("", String::concat);
+    }
+
+    /** The facts of the ROM files the host's domains name, not the files: they are the vendors' firmware. */
+    private void romFiles() throws SnapshotException {
+        RomFiles files = HostRootReader.romFiles(source.resolve(""), warnings);
+        if (!files.files().isEmpty() || source.exists(RomFiles.FILE)) {
+            out.write(RomFiles.FILE, files.fileText());
+        }
     }
 
     /** Copies one file if the source has it; an unreadable source file is left out with a warning. */

@@ -143,6 +143,10 @@ public final class LibvirtSnapshot {
         missing.put(Fact.FIRMWARE, "libvirt does not report QEMU's firmware descriptors (its domain capabilities"
                 + " list the firmware images, but only on a read-write connection, and virt-lint connects read-only)");
         missing.put(Fact.OVMF, "libvirt does not report the OVMF version");
+        missing.put(Fact.KERNEL_IOMMU, "libvirt does not report the kernel command line, /proc/interrupts or"
+                + " vfio_iommu_type1's allow_unsafe_interrupts");
+        missing.put(Fact.QEMU_PROCESS, "libvirt does not report the user QEMU runs as or the host's AppArmor policy");
+        missing.put(Fact.ROM_FILES, "libvirt does not report the files its domains' <rom file> name");
     }
 
     /**

@@ -34,6 +34,9 @@ public record RemoteCapture(String connection, Map<Fact, String> missing) {
         PCI_SUBSYSTEM_IDS("pci.subsystemIds"),
         PCI_RESOURCES("pci.resources"),
         FIRMWARE("firmware"),
+        KERNEL_IOMMU("kernel.iommu"),
+        QEMU_PROCESS("qemu.process"),
+        ROM_FILES("qemu.romFiles"),
         QEMU("stack.qemu"),
         LIBVIRT("stack.libvirt"),
         OVMF("stack.ovmf");

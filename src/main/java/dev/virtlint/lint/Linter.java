@@ -5,12 +5,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 import dev.virtlint.config.Suppressions;
 import dev.virtlint.domain.DomainBuilder;
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.firmware.OvmfRelease;
+import dev.virtlint.host.HostFacts;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
@@ -159,10 +161,11 @@ public final class Linter {
     }
 
     private HostVerdicts checkOnHosts(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
+        Optional<HostFacts> facts = environment.hostFacts().map(hostFacts -> hostFacts.withRomFiles(domain.romFiles()));
         Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
         HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
         if (!unknown.any()) {
-            LintContext context = context(domain, onRunsHost, List.of(onRunsHost), environment, notChecked);
+            LintContext context = context(domain, onRunsHost, List.of(onRunsHost), environment, facts, notChecked);
             return new HostVerdicts(checkOn(context), context);
         }
         List<HostCpu> hosts = HostRange.hosts(unknown, environment.hostCpu());
@@ -171,15 +174,16 @@ public final class Linter {
         List<ScenarioVerdicts.Run> runs = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             runs.add(new ScenarioVerdicts.Run(hosts.get(i),
-                    checkOn(context(domain, platforms.get(i), platforms, environment, notChecked))));
+                    checkOn(context(domain, platforms.get(i), platforms, environment, facts, notChecked))));
         }
         return new HostVerdicts(ScenarioVerdicts.combine(unknown, runs),
-                context(domain, platforms.get(0), platforms, environment, notChecked));
+                context(domain, platforms.get(0), platforms, environment, facts, notChecked));
     }
 
+    /** {@code facts} are the environment's, with the ROM files the domain names read where the host root allows. */
     private static LintContext context(DomainDef domain, Platform platform, List<Platform> hostRange,
-                                       LintEnvironment environment, NotChecked notChecked) {
-        return new LintContext(domain, platform, hostRange, environment.hostFacts(), environment.declaredDevices(),
+                                       LintEnvironment environment, Optional<HostFacts> facts, NotChecked notChecked) {
+        return new LintContext(domain, platform, hostRange, facts, environment.declaredDevices(),
                 environment.libvirtSchemas(), notChecked);
     }
 

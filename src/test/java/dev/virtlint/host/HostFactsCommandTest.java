@@ -48,6 +48,13 @@ class HostFactsCommandTest {
                 + "  IOMMU group 2 with 0000:00:01.0, 0000:01:00.1"), run.out());
         assertTrue(run.out().contains("BAR1  0x00000000c0000000  256 MiB   64-bit prefetchable"), run.out());
         assertTrue(run.out().contains("OVMF:            unknown"), run.out());
+        assertTrue(run.out().contains("boot parameters: intel_iommu=on iommu=pt\n"
+                + "  IRQ remapping:   yes (IR- interrupt chips in proc/interrupts)\n"), run.out());
+        assertTrue(run.out().contains("user:            libvirt-qemu (uid 64055, gid 64055, groups 993,64055), the"
+                + " build's default named in qemu.conf"), run.out());
+        assertTrue(run.out().contains("ROM files (7, as captured)\n  /root/rtx3090.rom: 1 MiB, a PCI option ROM image"
+                + " at offset 0\n      0755 0:0 /; 0700 0:0 /root; 0644 0:0 /root/rtx3090.rom\n"
+                + "      libvirt-qemu cannot reach it: 0700 0:0 /root\n"), run.out());
         assertTrue(run.out().contains("Warnings (0)\n  none"), run.out());
     }
 
@@ -104,6 +111,18 @@ class HostFactsCommandTest {
         assertTrue(bar1.get("is64Bit").asBoolean());
         assertTrue(bar1.get("prefetchable").asBoolean());
         assertEquals(0, json.get("warnings").size());
+        assertEquals("iommu=pt", json.at("/kernelIommu/parameters/0").asText());
+        assertTrue(json.at("/kernelIommu/interruptRemapping").asBoolean());
+        assertFalse(json.at("/kernelIommu/allowUnsafeInterrupts/value").asBoolean());
+        assertTrue(json.at("/kernelIommu/allowUnsafeInterrupts/source").asText().startsWith("the default"));
+        assertEquals("libvirt-qemu", json.at("/qemuProcess/user/name").asText());
+        assertEquals(64055, json.at("/qemuProcess/user/uid").asInt());
+        assertTrue(json.at("/qemuProcess/appArmor/confinesQemu").asBoolean());
+        assertEquals("abstractions/libvirt-qemu", json.at("/qemuProcess/appArmor/readRules/0/source").asText());
+        assertTrue(json.at("/romFiles/captured").asBoolean());
+        assertEquals("/usr/share/vgabios/a100.rom", json.at("/romFiles/files/0/path").asText());
+        assertEquals(0, json.at("/romFiles/files/0/imageOffset").asInt());
+        assertEquals("0644", json.at("/romFiles/files/0/access/4/mode").asText());
     }
 
     @Test

@@ -137,8 +137,8 @@ class HostRootReaderTest {
     void anEmptyRootHasNoFactsAndNoWarnings(@TempDir Path root) {
         HostFacts facts = HostRootReader.read(root);
         assertEquals(new HostFacts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                List.of()), facts);
+                Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), KernelIommu.UNKNOWN,
+                QemuProcess.UNKNOWN, RomFiles.onRoot(root, List.of()), Optional.empty(), List.of()), facts);
         assertEquals(Optional.empty(), facts.iommuAddressWidth());
         assertEquals(Optional.empty(), facts.amdHtHoleReserved());
         assertEquals(Optional.empty(), facts.iommuEnabled());

@@ -24,7 +24,8 @@ class HostSnapshotTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"amd-epyc-2gpu", "intel-desktop-39bit", "optimus-laptop", "amd-desktop-shared-group",
-        "amd-desktop-vfio-ready", "intel-desktop-efifb"})
+        "amd-desktop-vfio-ready", "intel-desktop-efifb", "intel-desktop-no-intremap", "intel-desktop-46bit",
+        "vm-no-iommu"})
     void snapshotOfATestdataHostReadsBackTheSameFacts(String name, @TempDir Path out) throws Exception {
         Path root = HostRootReaderTest.host(name);
         HostFacts facts = HostRootReader.read(root);

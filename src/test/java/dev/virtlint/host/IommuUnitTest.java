@@ -46,7 +46,8 @@ class IommuUnitTest {
         HostFacts facts = new HostFacts(Optional.empty(),
                 Optional.of(List.of(new IntelIommu("dmar0", 47L << 16), new IntelIommu("dmar1", 38L << 16))),
                 Optional.empty(), Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
-                Optional.empty(), Optional.empty(), List.of());
+                Optional.empty(), KernelIommu.UNKNOWN, QemuProcess.UNKNOWN, RomFiles.none(), Optional.empty(),
+                List.of());
         assertEquals(Optional.of(39), facts.iommuAddressWidth());
     }
 

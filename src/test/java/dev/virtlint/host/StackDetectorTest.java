@@ -21,7 +21,7 @@ class StackDetectorTest {
     private static final Path LIVE = Path.of("/");
     private static final HostFacts NO_FACTS = new HostFacts(Optional.empty(), Optional.empty(), Optional.empty(),
             Optional.empty(), Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(),
-            Optional.empty(), List.of());
+            KernelIommu.UNKNOWN, QemuProcess.UNKNOWN, RomFiles.none(), Optional.empty(), List.of());
 
     /** Answers from a table keyed by the program name; programs not in it are "not installed". */
     private static StackDetector.CommandRunner answering(Map<String, StackDetector.CommandResult> answers,
@@ -126,8 +126,8 @@ class StackDetectorTest {
                 List.of("uefi"), Optional.of("flash"),
                 Optional.of("/nix/store/abc-OVMF-202411-fd/FV/OVMF_CODE.fd"), Optional.empty(), List.of(), List.of());
         HostFacts facts = new HostFacts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.of(List.of(nix)), Optional.empty(),
-                List.of());
+                Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.of(List.of(nix)),
+                KernelIommu.UNKNOWN, QemuProcess.UNKNOWN, RomFiles.none(), Optional.empty(), List.of());
         assertEquals(Optional.of("2024.11"), new StackDetector().detect(root, facts).ovmf());
         assertEquals(Optional.of("2022.11"), StackDetector.fromDescriptors(List.of(new FirmwareDescriptor("d",
                 Optional.of("edk2-stable202211 build"), List.of(), Optional.empty(),
