@@ -17,6 +17,7 @@ import dev.virtlint.rules.host.DeviceNotBindable;
 import dev.virtlint.rules.host.HostdevNotOnHost;
 import dev.virtlint.rules.host.IommuGroupNotViable;
 import dev.virtlint.rules.host.NoReset;
+import dev.virtlint.rules.host.RomFileUnusable;
 import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
 import dev.virtlint.rules.iommu.ViommuAwBitsGuestPhysBitsMismatch;
 import dev.virtlint.rules.iommu.ViommuCachingModeOff;
@@ -84,6 +85,7 @@ public final class RuleRegistry {
             new IommuGroupNotViable(),
             new DeviceNotBindable(),
             new NoReset(),
+            new RomFileUnusable(),
             new CpuTopologyMismatch(),
             new SecureBootPrerequisites(),
             new MaxPhysAddrPassthroughBits(),
