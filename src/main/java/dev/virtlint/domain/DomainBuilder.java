@@ -68,8 +68,10 @@ public final class DomainBuilder {
         Optional<XmlElement> maxMemory = root.child("maxMemory");
         Optional<XmlAttribute> slotsAttribute = maxMemory.flatMap(e -> e.attribute("slots"));
         Optional<Integer> slots = slotsAttribute.flatMap(a -> unsignedInt(maxMemory.get(), a));
+        Optional<Sized> hardLimit = sized(root.child("memtune", "hard_limit"))
+                .filter(limit -> limit.size().kibRoundedUp() < MemoryConfig.UNLIMITED_KIB);
         return new MemoryConfig(sized(root.child("memory")), sized(root.child("currentMemory")), sized(maxMemory),
-                slots, slotsAttribute);
+                slots, slotsAttribute, hardLimit);
     }
 
     private Optional<Sized> sized(Optional<XmlElement> element) {

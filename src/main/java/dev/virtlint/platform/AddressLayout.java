@@ -105,7 +105,8 @@ public final class AddressLayout {
         return OptionalInt.empty();
     }
 
-    static long addressLimit(int physBits) {
+    /** 2^bits - 1, the last address {@code bits} address bits reach (all ones from 64 bits up). */
+    public static long addressLimit(int physBits) {
         return physBits >= Long.SIZE ? -1L : (1L << physBits) - 1;
     }
 

@@ -18,6 +18,7 @@ import dev.virtlint.rules.host.HostdevNotOnHost;
 import dev.virtlint.rules.host.IommuGroupNotViable;
 import dev.virtlint.rules.host.NoReset;
 import dev.virtlint.rules.host.RomFileUnusable;
+import dev.virtlint.rules.host.VfioDmaMappingFails;
 import dev.virtlint.rules.iommu.ViommuAwBitsExceedHost;
 import dev.virtlint.rules.iommu.ViommuAwBitsGuestPhysBitsMismatch;
 import dev.virtlint.rules.iommu.ViommuCachingModeOff;
@@ -86,6 +87,7 @@ public final class RuleRegistry {
             new DeviceNotBindable(),
             new NoReset(),
             new RomFileUnusable(),
+            new VfioDmaMappingFails(),
             new CpuTopologyMismatch(),
             new SecureBootPrerequisites(),
             new MaxPhysAddrPassthroughBits(),
