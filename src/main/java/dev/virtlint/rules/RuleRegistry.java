@@ -14,6 +14,7 @@ import dev.virtlint.rules.gpu.LaptopDgpu;
 import dev.virtlint.rules.gpu.NvidiaHypervisorVisible;
 import dev.virtlint.rules.gpu.UnstableDeviceAlias;
 import dev.virtlint.rules.host.DeviceNotBindable;
+import dev.virtlint.rules.host.HostIommuNotReady;
 import dev.virtlint.rules.host.HostdevNotOnHost;
 import dev.virtlint.rules.host.IommuGroupNotViable;
 import dev.virtlint.rules.host.NoReset;
@@ -88,6 +89,7 @@ public final class RuleRegistry {
             new NoReset(),
             new RomFileUnusable(),
             new VfioDmaMappingFails(),
+            new HostIommuNotReady(),
             new CpuTopologyMismatch(),
             new SecureBootPrerequisites(),
             new MaxPhysAddrPassthroughBits(),
