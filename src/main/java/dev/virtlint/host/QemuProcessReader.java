@@ -35,7 +35,7 @@ final class QemuProcessReader {
      */
     static final Pattern DEFAULT = Pattern.compile("^#(user|group)\\s*=\\s*\"([^\"]*)\"\\s*$");
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
-    /** A file rule that allows reading: {@code owner /tmp/** r,}; rules with variables ({@code @{HOME}}) are left out. */
+    /** A file rule: {@code owner /tmp/** r,}; rules with variables ({@code @{HOME}}) are left out. */
     private static final Pattern READ_RULE = Pattern.compile("^\\s*(owner\\s+)?(/[^\\s@]*)\\s+([a-zA-Z]+)\\s*,\\s*$");
 
     private final RootFiles files;

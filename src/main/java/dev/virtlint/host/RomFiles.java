@@ -86,8 +86,9 @@ public final class RomFiles {
 
     /**
      * {@value #FILE}: for the N-th file, {@code rom.N.path}, {@code .presence} (file, missing, not-a-file),
-     * {@code .size}, {@code .contentRead}, {@code .imageOffset} when there is an image, and {@code .access.M} = "MODE UID
-     * GID PATH" for each component; sorted keys and no date, so capturing the same host twice gives the same bytes.
+     * {@code .size}, {@code .contentRead}, {@code .imageOffset} when there is an image, and {@code .access.M} =
+     * "MODE UID GID PATH" for each component; sorted keys and no date, so capturing the same host twice gives the same
+     * bytes.
      */
     byte[] fileText() {
         Map<String, String> values = new TreeMap<>();

@@ -189,13 +189,15 @@ class HostReadinessFactsTest {
         Path root = dir.resolve("root");
         HostRootReaderTest.write(root, "proc/cmdline", "root=/dev/sda1 password=hunter2 intel_iommu=on\n");
         HostRootReaderTest.write(root, "proc/interrupts", "           CPU0       CPU1\n"
-                + "  0:         37          0  IR-IO-APIC    2-edge      timer\nNMI:  0  0   Non-maskable interrupts\n");
+                + "  0:         37          0  IR-IO-APIC    2-edge      timer\n"
+                + "NMI:  0  0   Non-maskable interrupts\n");
         HostRootReaderTest.write(root, "etc/libvirt/qemu.conf", "#user = \"libvirt-qemu\"\nspice_password = \"x\"\n");
         HostRootReaderTest.write(root, "etc/passwd", "root:x:0:0:root:/root:/bin/bash\n"
                 + "libvirt-qemu:x:64055:993:Libvirt Qemu,,,:/var/lib/libvirt:/usr/sbin/nologin\n");
         HostRootReaderTest.write(root, "etc/group", "root:x:0:\nkvm:x:993:\nlibvirt-qemu:x:64055:libvirt-qemu\n");
         HostRootReaderTest.write(root, "etc/modprobe.d/blacklist.conf", "blacklist nouveau\n");
-        HostRootReaderTest.write(root, "etc/modprobe.d/vfio.conf", "options vfio_iommu_type1 allow_unsafe_interrupts=1\n"
+        HostRootReaderTest.write(root, "etc/modprobe.d/vfio.conf",
+                "options vfio_iommu_type1 allow_unsafe_interrupts=1\n"
                 + "softdep nvidia pre: vfio-pci\n");
         HostFacts facts = HostRootReader.read(root);
 

@@ -115,8 +115,10 @@ class SkippedChecksReportTest {
         CliRun run = CliRun.run("--color=never", "--host-root", host.toString(),
                 ProjectPaths.testdata().resolve("example-win11.xml").toString());
         assertTrue(run.out().contains("info VL901 checks-skipped: not checked — VL405: whether the host is a laptop"
-                + " (has a battery) and its GPU a 3D controller: the captured host has no sys/class/power_supply."
-                + " Capture the host again with 'virt-lint host-facts --snapshot' on it to check them"), run.out());
+                + " (has a battery) and its GPU a 3D controller: the captured host has no sys/class/power_supply;"
+                + " VL605: the ROM file /var/lib/libvirt/vbios/patched.rom (a capture records the files the host's own"
+                + " domains name and those in /usr/share/vgabios). Capture the host again with 'virt-lint host-facts"
+                + " --snapshot' on it to check them"), run.out());
         assertFalse(run.out().contains("Give --host-root"), "--host-root was given: " + run.out());
     }
 }

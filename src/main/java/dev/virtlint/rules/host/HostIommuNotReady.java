@@ -84,7 +84,8 @@ public final class HostIommuNotReady implements Rule {
         }
         String message = "the host runs no IOMMU (sys/kernel/iommu_groups is empty), so libvirt refuses to start the"
                 + " guest: 'host doesn't support passthrough of host PCI devices'."
-                + (why.isEmpty() ? "" : " Why: " + String.join("; ", why) + ".") + " Enable VT-d (Intel) or AMD-Vi/IOMMU (AMD)"
+                + (why.isEmpty() ? "" : " Why: " + String.join("; ", why) + ".")
+                + " Enable VT-d (Intel) or AMD-Vi/IOMMU (AMD)"
                 + " in the firmware and boot with intel_iommu=on on Intel (AMD kernels turn the IOMMU on by"
                 + " themselves); iommu=pt may stay.";
         return context.finding(this, hostdev.element(), message)

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
+import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.Rom;
 import dev.virtlint.host.AppArmorPolicy;
@@ -114,7 +115,8 @@ public final class RomFileUnusable implements Rule {
         }
         Optional<AppArmorPolicy> appArmor = facts.qemuProcess().appArmor().filter(AppArmorPolicy::confinesQemu);
         if (appArmor.isPresent() && appArmor.get().readRules().isEmpty()) {
-            context.couldNotCheck(this, "libvirt's AppArmor policy for QEMU", "etc/apparmor.d/abstractions/libvirt-qemu");
+            context.couldNotCheck(this, "libvirt's AppArmor policy for QEMU",
+                    "etc/apparmor.d/abstractions/libvirt-qemu");
         } else if (appArmor.isPresent()) {
             boolean owned = identity.flatMap(who -> file.fileAccess().map(access -> access.uid() == who.uid()))
                     .orElse(false);
@@ -174,6 +176,16 @@ public final class RomFileUnusable implements Rule {
     }
 
     /**
+     * A romfile given to QEMU past libvirt ({@code -set device.X.romfile=…}, a {@code qemu:override} property):
+     * which device it is for is not worth guessing, so the information is not given.
+     */
+    private static boolean givesRomFileToQemu(DomainDef domain) {
+        return domain.honouredQemuArgs().stream().anyMatch(arg -> arg.value().contains("romfile="))
+                || domain.honouredDeviceOverrides().stream().flatMap(override -> override.properties().stream())
+                        .anyMatch(property -> property.name().equals("romfile"));
+    }
+
+    /**
      * A VGA device the host shows without an expansion ROM: QEMU gives the guest a ROM BAR only for a ROM the device
      * has (vfio_pci_size_rom, hw/vfio/pci.c), so without a file the guest firmware has no driver for the GPU.
      */
@@ -181,13 +193,15 @@ public final class RomFileUnusable implements Rule {
         Optional<PciDevice> device = hostdev.source().flatMap(source -> context.hostFacts()
                 .flatMap(facts -> facts.pciDevice(source)));
         if (device.isEmpty() || device.get().resources().isEmpty() || device.get().rom().isPresent()
-                || !device.get().classCode().map(code -> code >> 8 == VGA_CLASS).orElse(false)) {
+                || !device.get().classCode().map(code -> code >> 8 == VGA_CLASS).orElse(false)
+                || givesRomFileToQemu(context.domain())) {
             return Optional.empty();
         }
         String bdf = device.get().address().bdf();
         boolean laptop = context.hostFacts().flatMap(HostFacts::laptop).orElse(false);
         String message = "the host shows no expansion ROM on the VGA device " + bdf + (laptop
-                ? " (on a laptop its VBIOS is part of the system firmware)" : "") + ", and the domain gives none: the"
+                ? " (on a laptop its VBIOS is part of the system firmware)" : "") + ", and the domain gives none (no"
+                + " <rom file>, no romfile on QEMU's command line): the"
                 + " guest firmware has no driver for this GPU, so nothing shows on it until the guest's own driver"
                 + " loads, and a driver that reads the VBIOS from the ROM finds none. If the guest needs the GPU at"
                 + " boot, give it the card's VBIOS with <rom file='/usr/share/vgabios/….rom'/>.";

@@ -105,12 +105,13 @@ public final class VfioDmaMappingFails implements Rule {
         if (limit < pinned) {
             String message = setting + ", but VFIO pins all " + MemorySize.format(pinned) + " of guest RAM when QEMU"
                     + " starts: the kernel refuses ('vfio_pin_pages_remote: RLIMIT_MEMLOCK (" + limit + ") exceeded')"
-                    + " and QEMU stops with 'memory listener initialization failed: Region …: vfio_container_dma_map(…)"
-                    + " = -12 (Cannot allocate memory)'. The same value caps the whole QEMU process's memory (its cgroup's"
-                    + " memory.max). Raise it to at least libvirt's own limit, " + formula + ", or remove <hard_limit>"
-                    + " and let libvirt set the limit.";
+                    + " and QEMU stops with 'memory listener initialization failed: Region …:"
+                    + " vfio_container_dma_map(…) = -12 (Cannot allocate memory)'. The same value caps the whole QEMU"
+                    + " process's memory (its cgroup's memory.max). Raise it to at least libvirt's own limit, "
+                    + formula + ", or remove <hard_limit> and let libvirt set the limit.";
             return Optional.of(context.finding(this, element, message)
-                    .data("hardLimitBytes", limit).data("pinnedBytes", pinned).data("libvirtLimitBytes", libvirtKib * KIB)
+                    .data("hardLimitBytes", limit).data("pinnedBytes", pinned)
+                    .data("libvirtLimitBytes", libvirtKib * KIB)
                     .fix(fix).build());
         }
         String why = viommu && vfioDevices > 1
@@ -118,12 +119,13 @@ public final class VfioDmaMappingFails implements Rule {
                         + " guest RAM again for each (" + MemorySize.format(pinned * vfioDevices) + " in all)"
                 : "VFIO pins video RAM and ROMs besides guest RAM, and QEMU needs memory of its own under the same cap";
         String message = setting + ", below what libvirt sets when there is none (" + formula + "): " + why
-                + ". Where the pinned memory passes the limit the kernel refuses ('vfio_pin_pages_remote: RLIMIT_MEMLOCK"
-                + " (" + limit + ") exceeded') and QEMU stops with 'vfio_container_dma_map(…) = -12 (Cannot allocate"
-                + " memory)'. Raise it to libvirt's value, or remove <hard_limit>.";
+                + ". Where the pinned memory passes the limit the kernel refuses ('vfio_pin_pages_remote:"
+                + " RLIMIT_MEMLOCK (" + limit + ") exceeded') and QEMU stops with 'vfio_container_dma_map(…) = -12"
+                + " (Cannot allocate memory)'. Raise it to libvirt's value, or remove <hard_limit>.";
         return Optional.of(context.finding(this, element, message)
                 .severity(Severity.WARNING)
-                .data("hardLimitBytes", limit).data("pinnedBytes", pinned).data("libvirtLimitBytes", libvirtKib * KIB)
+                .data("hardLimitBytes", limit).data("pinnedBytes", pinned)
+                .data("libvirtLimitBytes", libvirtKib * KIB)
                 .fix(fix).build());
     }
 
@@ -154,11 +156,12 @@ public final class VfioDmaMappingFails implements Rule {
         boolean certain = conflicts.stream().anyMatch(Conflict::certain);
         String device = hostdevs.get(0).source().map(PciAddress::bdf).orElse("…");
         String consequence = certain
-                ? "VFIO cannot map guest RAM there (VFIO_IOMMU_MAP_DMA fails with EINVAL), so QEMU stops: 'vfio " + device
+                ? "VFIO cannot map guest RAM there (VFIO_IOMMU_MAP_DMA fails with EINVAL), so QEMU stops: 'vfio "
+                        + device
                         + ": memory listener initialization failed: Region …: vfio_container_dma_map(…) = -22 (Invalid"
                         + " argument)'"
-                : "the guest starts, but memory hot-plugged there cannot be mapped (VFIO_IOMMU_MAP_DMA fails with EINVAL),"
-                        + " and QEMU then stops the guest ('vfio: DMA mapping failed, unable to continue')";
+                : "the guest starts, but memory hot-plugged there cannot be mapped (VFIO_IOMMU_MAP_DMA fails with"
+                        + " EINVAL), and QEMU then stops the guest ('vfio: DMA mapping failed, unable to continue')";
         String message = String.join("; ", conflicts.stream().map(Conflict::text).toList()) + ": " + consequence
                 + ". Give the guest less memory (or a smaller <maxMemory>), or run it on a host whose IOMMU covers"
                 + " those addresses.";
