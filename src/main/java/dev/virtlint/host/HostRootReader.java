@@ -3,20 +3,16 @@ package dev.virtlint.host;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.virtlint.domain.PciAddress;
-import dev.virtlint.xml.SafeXmlLoader;
-import dev.virtlint.xml.XmlDocument;
-import dev.virtlint.xml.XmlElement;
-import dev.virtlint.xml.XmlLoadException;
 
 /**
  * Reads {@link HostFacts} from a directory laid out like a Linux root: {@code /} itself on a live host, or a
@@ -62,6 +58,8 @@ public final class HostRootReader {
     static final String DOMAIN_DEFINITIONS = "etc/libvirt/qemu";
     /** Where Debian and Ubuntu guides put VBIOS files, and AppArmor's libvirt-qemu abstraction lets QEMU read them. */
     static final String VGABIOS = "usr/share/vgabios";
+    /** {@code <rom … file='/path' …>}, with either quote. */
+    private static final Pattern ROM_FILE = Pattern.compile("<rom\\b[^>]*?\\bfile=(['\"])(/[^'\"]*)\\1");
 
     private static final Comparator<PciAddress> BY_ADDRESS = Comparator.comparingInt(PciAddress::domain)
             .thenComparingInt(PciAddress::bus).thenComparingInt(PciAddress::slot)
@@ -129,8 +127,7 @@ public final class HostRootReader {
         for (String name : files.list(DOMAIN_DEFINITIONS).orElse(List.of())) {
             if (name.endsWith(".xml")) {
                 String path = DOMAIN_DEFINITIONS + "/" + name;
-                files.readBytes(path, RootFiles.MAX_BYTES).ifPresent(bytes -> paths.addAll(romFileAttributes(bytes,
-                        path)));
+                files.readBytes(path, RootFiles.MAX_BYTES).ifPresent(bytes -> paths.addAll(romFileAttributes(bytes)));
             }
         }
         for (String name : files.list(VGABIOS).orElse(List.of())) {
@@ -141,24 +138,17 @@ public final class HostRootReader {
         return paths;
     }
 
-    /** Every absolute {@code file} of a {@code <rom>} element in a domain definition. */
-    private List<String> romFileAttributes(byte[] xml, String path) {
-        XmlDocument document;
-        try {
-            document = new SafeXmlLoader().load(path, xml);
-        } catch (XmlLoadException e) {
-            files.warn(path, "not a domain definition virt-lint can read (" + e.getMessage() + "); its ROM files are"
-                    + " left out");
-            return List.of();
-        }
+    /**
+     * Every absolute {@code file} of a {@code <rom>} element in a domain definition libvirt wrote. The text is scanned
+     * rather than parsed: a live host's definitions are read at every run with {@code --host-root /}, and libvirt
+     * writes the attribute in one form ({@code <rom file='…'/>}, escaping only the five predefined entities).
+     */
+    private static List<String> romFileAttributes(byte[] xml) {
         List<String> found = new ArrayList<>();
-        Deque<XmlElement> pending = new ArrayDeque<>(List.of(document.root()));
-        while (!pending.isEmpty()) {
-            XmlElement element = pending.pop();
-            if (element.localName().equals("rom")) {
-                element.attributeValue("file").filter(file -> file.startsWith("/")).ifPresent(found::add);
-            }
-            pending.addAll(element.children());
+        Matcher rom = ROM_FILE.matcher(new String(xml, StandardCharsets.UTF_8));
+        while (rom.find()) {
+            found.add(rom.group(2).replace("&apos;", "'").replace("&quot;", "\"").replace("&lt;", "<")
+                    .replace("&gt;", ">").replace("&amp;", "&"));
         }
         return found;
     }
