@@ -58,10 +58,10 @@ class LibvirtSnapshotTest {
                 "sys/bus/pci/devices/0000:00:00.0/device", "sys/bus/pci/devices/0000:00:00.0/vendor",
                 "sys/bus/pci/devices/0000:00:03.0/class", "sys/bus/pci/devices/0000:00:03.0/device",
                 "sys/bus/pci/devices/0000:00:03.0/vendor", "sys/kernel/iommu_groups/" + HostSnapshot.KEEP,
-                RemoteCapture.FILE, StackDetector.STACK_FILE), filesUnder(snap));
+                RemoteCapture.FILE, SnapshotWriter.MANIFEST, StackDetector.STACK_FILE), filesUnder(snap));
         assertEquals("vendor_id\t: AuthenticAMD\naddress sizes\t: 48 bits physical\n",
                 Files.readString(snap.resolve("proc/cpuinfo")));
-        assertEquals(result.filesWritten(), filesUnder(snap).size());
+        assertEquals(result.filesWritten() + 1, filesUnder(snap).size(), "the capture's files and its manifest");
 
         HostFacts facts = HostRootReader.read(snap);
         assertEquals(List.of(), facts.warnings());
