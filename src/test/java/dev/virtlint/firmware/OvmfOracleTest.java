@@ -33,9 +33,9 @@ import dev.virtlint.support.OracleStacks;
  * Boots a real OVMF under QEMU 10.0 (TCG) for every {@link OvmfOracleCases} case and compares where it put each BAR
  * and root-port window, which devices it left unassigned, and whether it got as far as its boot manager, with
  * {@link OvmfModel} and {@link BarPlacement} told that release and fed through QEMU's own layout
- * ({@link AddressLayout}). Runs on OVMF 2022.11 (installed) and 2025.02 (stack cache, {@code .ci/fetch-stacks}); each
- * release is skipped when its firmware is absent. {@code -Dvirtlint.oracle.full=true} boots every case; otherwise the
- * quick subset.
+ * ({@link AddressLayout}). Runs on OVMF 2022.11 (installed), 2025.02 and 2026.08 (stack cache,
+ * {@code .ci/fetch-stacks}); each release is skipped when its firmware is absent.
+ * {@code -Dvirtlint.oracle.full=true} boots every case; otherwise the quick subset.
  */
 @Tag("oracle")
 class OvmfOracleTest {
@@ -48,7 +48,7 @@ class OvmfOracleTest {
     }
 
     @ParameterizedTest(name = "OVMF {0}")
-    @ValueSource(strings = {"2022.11", "2025.02"})
+    @ValueSource(strings = {"2022.11", "2025.02", "2026.08"})
     void placementMatchesTheRealFirmware(String release) throws Exception {
         OracleStacks.Qemu qemu = OracleStacks.assumeQemu(OracleStacks.QEMU_10_0);
         OracleStacks.Ovmf ovmf = OracleStacks.assumeOvmf(release);

@@ -20,8 +20,8 @@ import dev.virtlint.platform.Version;
 /**
  * The QEMU and OVMF builds the oracle tests run on: the installed ones (QEMU 10.0 from bookworm-backports, OVMF
  * 2022.11 from bookworm) and the ones {@code .ci/fetch-stacks} unpacks into the stack cache (QEMU 7.2 from bookworm,
- * OVMF 2025.02 from trixie). Each lookup skips the calling test with a message when that build is absent, as it is in
- * a user's clone.
+ * OVMF 2025.02 from trixie, OVMF 2026.08 from sid). Each lookup skips the calling test with a message when that build
+ * is absent, as it is in a user's clone, or when the cache holds another build than the one expected.
  */
 public final class OracleStacks {
     public static final Version QEMU_10_0 = Version.of(10, 0);
@@ -33,6 +33,13 @@ public final class OracleStacks {
 
     private static final String PROGRAM = "qemu-system-x86_64";
     private static final String FETCH_HINT = ": run .ci/fetch-stacks (no root needed)";
+    /**
+     * The package version of each cached OVMF build, as {@code .ci/fetch-stacks} records it: the package that holds
+     * the firmware files (from 2025.11 Debian's {@code ovmf} is a metapackage and {@code ovmf-generic} holds them).
+     */
+    private static final Map<String, String> CACHED_OVMF = Map.of(
+            "2025.02", "ovmf 2025.02-8+deb13u1",
+            "2026.08", "ovmf-generic 2026.08+ds-2");
     private static final Pattern VERSION = Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?)");
 
     private OracleStacks() {
@@ -124,10 +131,17 @@ public final class OracleStacks {
         Assumptions.assumeTrue(Files.isReadable(code) && Files.isReadable(vars),
                 directory + " has no OVMF_CODE_4M.fd / OVMF_VARS_4M.fd: OVMF " + release + " oracle skipped"
                         + (installed ? " (Debian package ovmf)" : FETCH_HINT));
-        String packageVersion = installed
-                ? RealStack.run(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), 30).output().strip()
-                : Files.readString(cached.resolve("packages")).lines()
-                        .filter(line -> line.startsWith("ovmf ")).map(line -> line.substring(5)).findFirst().orElse("");
+        String packageVersion;
+        if (installed) {
+            packageVersion = RealStack.run(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), 30).output().strip();
+        } else {
+            String expected = CACHED_OVMF.getOrDefault(release, "ovmf " + release);
+            List<String> packages = Files.readString(cached.resolve("packages")).lines().toList();
+            // Results are recorded per build: another revision of the release is not the build they are about.
+            Assumptions.assumeTrue(packages.contains(expected), cached + " holds " + packages + ", not " + expected
+                    + ": OVMF " + release + " oracle skipped (remove that directory and run .ci/fetch-stacks)");
+            packageVersion = expected.substring(expected.indexOf(' ') + 1);
+        }
         OvmfRelease build = OvmfRelease.parse(packageVersion)
                 .filter(parsed -> parsed.toString().startsWith(release))
                 .orElseGet(() -> OvmfRelease.parse(release).orElseThrow());
