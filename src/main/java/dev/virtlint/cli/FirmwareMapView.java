@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Hostdev;
@@ -65,7 +66,9 @@ final class FirmwareMapView {
         out.println("firmware         " + aperture.explanation());
         OvmfRelease release = view.get().plan().input().release();
         out.println("ovmf release     " + release + (environment.ovmfAssumed() ? ", assumed: nothing names the host's"
-                + " (give --ovmf-version or --host-root); the lint checks every release it verifies"
+                + " (give --ovmf-version or --host-root); the lint checks "
+                + OvmfRelease.RANGE_WHEN_UNNAMED.stream().map(OvmfRelease::toString).collect(Collectors.joining(" and "))
+                + " (the booted 2026.08 is modelled exactly as Debian's 2025.02)"
                 : ", " + release.evidence()));
         if (aperture.size() == 0) {
             out.println("ovmf-mmio64      none: OVMF has no 64-bit PCI window");

@@ -138,13 +138,13 @@ public final class Linter {
 
     /**
      * The findings on one host; where the run assumes the OVMF release (nothing named it) and the guest boots UEFI,
-     * under each release of {@link OvmfRelease#VERIFIED}, merged by {@link NamedVerdicts}.
+     * under each release of {@link OvmfRelease#RANGE_WHEN_UNNAMED}, merged by {@link NamedVerdicts}.
      */
     private HostVerdicts checkOn(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
         if (!environment.ovmfAssumed() || !domain.os().usesUefi()) {
             return checkOnHosts(domain, environment, notChecked);
         }
-        List<OvmfRelease> releases = OvmfRelease.VERIFIED;
+        List<OvmfRelease> releases = OvmfRelease.RANGE_WHEN_UNNAMED;
         return combined(NamedVerdicts.Kind.OVMF_RELEASES, releases.stream().map(OvmfRelease::toString).toList(),
                 i -> checkOnHosts(domain, environment.withOvmf(releases.get(i).parseableText()), notChecked));
     }

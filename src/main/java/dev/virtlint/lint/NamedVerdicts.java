@@ -18,7 +18,8 @@ import dev.virtlint.xml.Span;
  * <li>{@link Kind#FLEET}: each host of a fleet (the captured hosts a configuration's {@code hosts:} lists), the
  * question an operator asks before placing or migrating a guest. A finding on some hosts keeps the rule's severity:
  * these are real hosts, so a failure there is real;</li>
- * <li>{@link Kind#OVMF_RELEASES}: each OVMF release virt-lint verifies, where the run does not know which one the
+ * <li>{@link Kind#OVMF_RELEASES}: each release of {@link dev.virtlint.firmware.OvmfRelease#RANGE_WHEN_UNNAMED}, where
+ * the run does not know which one the
  * host has. A finding under some releases is at most a warning, like a finding on some hosts of a
  * {@link HostRange}, and says which fact settles it.</li>
  * </ul>
