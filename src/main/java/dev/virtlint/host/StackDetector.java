@@ -92,8 +92,11 @@ public final class StackDetector {
             FutureTask<Optional<String>> libvirtAnswer = inBackground(() -> ask(List.of("virsh", "--version"),
                     LIBVIRT_VERSION, libvirtWarnings)
                     .or(() -> ask(List.of("libvirtd", "--version"), LIBVIRT_VERSION, libvirtWarnings)));
+            // From 2025.11 Debian's firmware files are in ovmf-generic and ovmf is a metapackage that need not be
+            // installed (nor be the same version: it depends on ovmf-generic unversioned).
             FutureTask<Optional<String>> ovmfAnswer = inBackground(() -> packageVersion(
-                    List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), ovmfWarnings)
+                    List.of("dpkg-query", "-W", "-f=${Version}", "ovmf-generic"), ovmfWarnings)
+                    .or(() -> packageVersion(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf"), ovmfWarnings))
                     .or(() -> packageVersion(List.of("rpm", "-q", "--qf", "%{VERSION}-%{RELEASE}", "edk2-ovmf"),
                             ovmfWarnings)));
             qemu = ask(List.of("qemu-system-x86_64", "--version"), QEMU_VERSION, warnings);

@@ -49,8 +49,27 @@ class StackDetectorTest {
         assertEquals(new DetectedStack(Optional.of("10.0.2 (Debian 1:10.0.2+ds-2+deb13u1~bpo12+1)"),
                 Optional.of("11.3.0"), Optional.of("2022.11-6+deb12u2"),
                 List.of()), stack);
-        assertTrue(asked.contains(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf")), asked.toString());
+        assertTrue(asked.contains(List.of("dpkg-query", "-W", "-f=${Version}", "ovmf-generic")), asked.toString());
         assertEquals(3, asked.size());
+    }
+
+    /** Debian's ovmf-generic holds the firmware from 2025.11; before, ovmf did, and ovmf-generic did not exist. */
+    @Test
+    void debianOvmfIsTheFirmwarePackageOvmfGenericElseOvmf() {
+        StackDetector sid = new StackDetector((command, timeout) -> switch (command.get(0) + " "
+                + command.get(command.size() - 1)) {
+            case "dpkg-query ovmf-generic" -> new StackDetector.CommandResult(0, "2026.08+ds-2");
+            case "dpkg-query ovmf" -> new StackDetector.CommandResult(1, "");
+            default -> throw new IOException("not installed");
+        });
+        assertEquals(Optional.of("2026.08+ds-2"), sid.detect(LIVE, NO_FACTS).ovmf());
+        StackDetector trixie = new StackDetector((command, timeout) -> switch (command.get(0) + " "
+                + command.get(command.size() - 1)) {
+            case "dpkg-query ovmf-generic" -> new StackDetector.CommandResult(1, "");
+            case "dpkg-query ovmf" -> new StackDetector.CommandResult(0, "2025.02-8+deb13u1");
+            default -> throw new IOException("not installed");
+        });
+        assertEquals(Optional.of("2025.02-8+deb13u1"), trixie.detect(LIVE, NO_FACTS).ovmf());
     }
 
     @Test
