@@ -3,6 +3,7 @@ package dev.virtlint.platform;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.function.Predicate;
@@ -19,6 +20,8 @@ public final class AddressLayout {
     public static final long AMD_HT_START = 0xFD_0000_0000L;
     public static final long AMD_HT_END = 0xFF_FFFF_FFFFL;
     public static final long AMD_ABOVE_1TB_START = 0x100_0000_0000L;
+    /** QEMU reserves the HT range in e820 only for vCPUs whose address space reaches it. */
+    public static final int AMD_HT_RESERVATION_MIN_PHYS_BITS = 40;
 
     private static final long Q35_LOWMEM_SMALL_GUEST = 0xB000_0000L;
     private static final long Q35_LOWMEM_LARGE_GUEST = 0x8000_0000L;
@@ -37,13 +40,11 @@ public final class AddressLayout {
     /** Computes the layout and every start error that follows from {@code input}. */
     public static AddressMap compute(LayoutInput input) {
         Layout layout = layout(input);
-        LayoutFlags flags = input.flags();
         List<StartError> errors = startErrors(input, layout);
         AddressMap.Outcome outcome = errors.isEmpty()
                 ? AddressMap.Outcome.STARTS
                 : errors.get(0).kind().printedByQemu() ? AddressMap.Outcome.FAILS : AddressMap.Outcome.UNDEFINED;
-        boolean htReserved = input.qemuVersion().isAtLeast(7, 1) && input.cpuVendorAmd() && flags.enforceAmd1TbHole()
-                && input.physBits() >= 40;
+        boolean htReserved = amdHtReservationMissing(input).isEmpty();
         return new AddressMap(
                 regions(layout, htReserved),
                 layout.below,
@@ -61,6 +62,34 @@ public final class AddressLayout {
                 input.qemuVersion().isAtLeast(7, 1),
                 outcome,
                 errors);
+    }
+
+    /**
+     * Why QEMU adds no e820 reserved entry for AMD's HyperTransport range 0xFD00000000-0xFFFFFFFFFF, said after "and
+     * here"; empty when it adds one. {@code pc_memory_init} ({@code hw/i386/pc.c}, from QEMU 7.1: commits 8504f129450b
+     * and b3e6982b4154) adds it for an AMD vCPU with 40 or more phys-bits on a machine type whose
+     * {@code enforce_amd_1tb_hole} is set: upstream types 7.1 and later (the 7.0 options clear it for every older
+     * one), RHEL's from rhel9.2.0 and Ubuntu's from lunar, whose bases are 7.1 or later. Relocating RAM to 1 TiB is not
+     * needed for it. OVMF 2023.02 and later move their dynamic window below this entry, and only below an e820 entry.
+     */
+    public static Optional<String> amdHtReservationMissing(LayoutInput input) {
+        if (!input.qemuVersion().isAtLeast(7, 1)) {
+            return Optional.of("QEMU " + input.qemuVersion().series() + " is older than 7.1");
+        }
+        if (!input.cpuVendorAmd()) {
+            return Optional.of("the vCPU is not AMD");
+        }
+        if (!input.flags().enforceAmd1TbHole()) {
+            MachineType machine = input.machine();
+            return Optional.of("machine type " + machine.concreteName() + (machine.vendorBuild() == VendorBuild.UPSTREAM
+                    ? "" : ", which has the layout of QEMU " + machine.baseVersion().orElseThrow().series() + ",")
+                    + " is older than 7.1");
+        }
+        if (input.physBits() < AMD_HT_RESERVATION_MIN_PHYS_BITS) {
+            return Optional.of("the vCPU has " + input.physBits() + " phys-bits, fewer than "
+                    + AMD_HT_RESERVATION_MIN_PHYS_BITS);
+        }
+        return Optional.empty();
     }
 
     /**

@@ -501,4 +501,67 @@ class AddressLayoutTest {
                 () -> LayoutInput.builder(machine("microvm"), QEMU_10_0).ram(GIB).build());
         assertThrows(IllegalArgumentException.class, () -> on("pc-q35-10.0").build());
     }
+
+    /**
+     * QEMU's e820 entry for AMD's HyperTransport range, the only thing OVMF 2023.02 and later move their window below:
+     * each condition of pc_memory_init on its own, with the others met (QEMU 10.0, pc-q35-7.1, AMD, 40 bits).
+     */
+    @Nested
+    class AmdHtReservation {
+        private AddressMap map(LayoutInput input) {
+            assertEquals(AddressLayout.amdHtReservationMissing(input).isEmpty(),
+                    AddressLayout.compute(input).amdHtHoleReserved(), "the map and the reason agree");
+            return AddressLayout.compute(input);
+        }
+
+        private LayoutInput.Builder amd40(String machineName, Version qemu) {
+            return LayoutInput.builder(machine(machineName), qemu).ram(2 * GIB).amdCpu(true).physBits(40);
+        }
+
+        @Test
+        void reservedForAnAmdVcpuWith40BitsOnQemuAndMachineType71() {
+            LayoutInput input = amd40("pc-q35-7.1", QEMU_10_0).build();
+            assertTrue(map(input).amdHtHoleReserved());
+            assertEquals(Optional.empty(), AddressLayout.amdHtReservationMissing(input));
+            assertTrue(map(amd40("pc-i440fx-7.1", Version.parse("7.1.0")).build()).amdHtHoleReserved());
+            assertTrue(map(amd40("pc-q35-7.1", QEMU_10_0).physBits(48).build()).amdHtHoleReserved(),
+                    "wider address spaces get it too, with no relocation needed");
+        }
+
+        @Test
+        void notByAQemuOlderThan71WhateverTheMachineType() {
+            LayoutInput input = amd40("pc-q35-6.2", Version.parse("6.2.0")).build();
+            assertFalse(map(input).amdHtHoleReserved());
+            assertEquals(Optional.of("QEMU 6.2 is older than 7.1"), AddressLayout.amdHtReservationMissing(input));
+            assertEquals(Optional.of("QEMU 7.0 is older than 7.1"),
+                    AddressLayout.amdHtReservationMissing(amd40("pc-q35-7.0", Version.parse("7.0.0")).build()));
+        }
+
+        @Test
+        void notOnAMachineTypeOlderThan71EvenWithANewQemu() {
+            LayoutInput input = amd40("pc-q35-7.0", QEMU_10_0).build();
+            assertFalse(map(input).amdHtHoleReserved());
+            assertEquals(Optional.of("machine type pc-q35-7.0 is older than 7.1"),
+                    AddressLayout.amdHtReservationMissing(input));
+            LayoutInput rhel = amd40("pc-q35-rhel9.0.0", QEMU_10_0).build();
+            assertEquals(Optional.of("machine type pc-q35-rhel9.0.0, which has the layout of QEMU 6.2, is older than"
+                    + " 7.1"), AddressLayout.amdHtReservationMissing(rhel));
+            assertTrue(map(amd40("pc-q35-rhel9.2.0", QEMU_10_0).build()).amdHtHoleReserved());
+        }
+
+        @Test
+        void notForAnIntelVcpu() {
+            LayoutInput input = amd40("pc-q35-7.1", QEMU_10_0).amdCpu(false).build();
+            assertFalse(map(input).amdHtHoleReserved());
+            assertEquals(Optional.of("the vCPU is not AMD"), AddressLayout.amdHtReservationMissing(input));
+        }
+
+        @Test
+        void notBelow40PhysBits() {
+            LayoutInput input = amd40("pc-q35-7.1", QEMU_10_0).physBits(39).build();
+            assertFalse(map(input).amdHtHoleReserved());
+            assertEquals(Optional.of("the vCPU has 39 phys-bits, fewer than 40"),
+                    AddressLayout.amdHtReservationMissing(input));
+        }
+    }
 }

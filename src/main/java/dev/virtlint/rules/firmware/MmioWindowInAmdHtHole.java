@@ -9,9 +9,11 @@ import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
 import dev.virtlint.firmware.OvmfPlan;
+import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.firmware.WindowAdvisor;
 import dev.virtlint.host.HostFacts;
+import dev.virtlint.platform.AddressLayout;
 import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.FindingBuilder;
@@ -84,10 +86,11 @@ public final class MmioWindowInAmdHtHole implements Rule {
                 .append(peers ? ": transfers between the " + devices + " passed-through devices to that BAR fail"
                         : "; with one passed-through device there is no peer to use them, so this matters once a second"
                                 + " one (another GPU, an NVMe drive) is added")
-                .append(". OVMF 2023.02 and later move the window below the hole");
+                .append(". ").append(whatMovesIt(aperture, plan.get().input().release(),
+                        context.platform().layoutInput().flatMap(AddressLayout::amdHtReservationMissing)));
         OptionalLong knob = clearKnob(plan.get(), prediction);
         if (knob.isPresent()) {
-            message.append("; with this release, X-PciMmio64Mb=").append(knob.getAsLong())
+            message.append(". With this release, X-PciMmio64Mb=").append(knob.getAsLong())
                     .append(" keeps the window above RAM, clear of the hole");
         }
         FindingBuilder finding = FirmwarePrediction.withEvidence(context.finding(this, anchor, message.toString()),
@@ -99,6 +102,27 @@ public final class MmioWindowInAmdHtHole implements Rule {
             fix(context, knob.getAsLong(), prediction.isPresent()).ifPresent(finding::fix);
         }
         return List.of(finding.build());
+    }
+
+    /**
+     * When OVMF itself moves the window out of the hole: only its dynamic window (PlatformDynamicMmioWindow scans
+     * e820 after choosing it, never for the classic one), from 2023.02 (edk2 c0a0b9bc35), and only below an e820
+     * entry, which QEMU adds for AMD's range only under the conditions {@link AddressLayout#amdHtReservationMissing}
+     * checks. With that entry in place a release that moves the window leaves none of it in the hole.
+     */
+    static String whatMovesIt(Aperture aperture, OvmfRelease release, Optional<String> reservationMissing) {
+        if (aperture.kind() == Aperture.Kind.CLASSIC) {
+            return "No OVMF release moves a classic window such as this one out of the hole: 2023.02 and later move"
+                    + " only the dynamic window, 1/8 of the address space";
+        }
+        String who = release.movesWindowBelowReservations() ? "OVMF " + release + " moves"
+                : "OVMF 2023.02 and later move";
+        if (reservationMissing.isEmpty()) {
+            return who + " this window below the hole, which this QEMU reserves in e820";
+        }
+        return who + " this window below the hole only where QEMU reserves the range in e820, as QEMU 7.1 and later do"
+                + " for an AMD vCPU with " + AddressLayout.AMD_HT_RESERVATION_MIN_PHYS_BITS + " or more phys-bits on"
+                + " machine types 7.1 and later; here " + reservationMissing.get();
     }
 
     private static boolean inHole(Aperture aperture) {
