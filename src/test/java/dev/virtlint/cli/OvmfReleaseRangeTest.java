@@ -156,7 +156,8 @@ class OvmfReleaseRangeTest {
 
     @Test
     void aBootedBuildNeedsNoNote() throws IOException {
-        for (String[] options : List.of(new String[] {"--ovmf-version", "2025.02-8+deb13u1"}, new String[0])) {
+        for (String[] options : List.of(new String[] {"--ovmf-version", "2025.02-8+deb13u1"},
+                new String[] {"--ovmf-version", "2026.08+ds-2"}, new String[0])) {
             Linted linted = vl203(options);
             assertTrue(linted.vl203().get("data").get("ovmfVerifiedByBoot").asBoolean(), linted.vl203().toString());
             assertFalse(linted.err().contains("OVMF"), linted.err());
