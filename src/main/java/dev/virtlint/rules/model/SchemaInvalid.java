@@ -1,10 +1,12 @@
 package dev.virtlint.rules.model;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import dev.virtlint.rules.EditDistance;
 import dev.virtlint.rules.Family;
@@ -39,6 +41,8 @@ public final class SchemaInvalid implements Rule {
     /** The values Jing lists in "must be equal to "a", "b" or "c"", for a suggestion among them. */
     private static final Pattern ALLOWED_VALUES = Pattern.compile("must be equal to (.*)$");
     private static final Pattern QUOTED = Pattern.compile("\"([^\"]*)\"");
+    /** Between two of Jing's alternatives: "must match "…" or must be equal to …". */
+    private static final Pattern ALTERNATIVES = Pattern.compile(" or (?=must )");
 
     @Override
     public List<Finding> check(LintContext context) {
@@ -144,12 +148,7 @@ public final class SchemaInvalid implements Rule {
         Matcher allowed = ALLOWED_VALUES.matcher(violation.validatorMessage());
         List<String> closest = List.of();
         if (allowed.find() && !attribute.value().isEmpty()) {
-            List<String> values = new ArrayList<>();
-            Matcher quoted = QUOTED.matcher(allowed.group(1));
-            while (quoted.find()) {
-                values.add(quoted.group(1));
-            }
-            closest = EditDistance.closest(attribute.value(), values);
+            closest = EditDistance.closest(attribute.value(), allowedValues(allowed.group(1)));
         }
         if (closest.isEmpty()) {
             message.append(detail.isEmpty() ? "" : ": " + detail);
@@ -185,12 +184,39 @@ public final class SchemaInvalid implements Rule {
 
     /**
      * What Jing said after the semicolon ("must be equal to …", "expected …"), the part that is not a location,
-     * with its regular-expression wording shortened.
+     * with its regular-expression wording shortened. Jing lists a choice's alternatives, and an enumeration's values,
+     * in the order of its hash tables, which differs from run to run; they are sorted, so that the same file gives
+     * the same message every time (a pre-commit hook or CI diffs them).
      */
-    private static String detail(String validatorMessage) {
+    static String detail(String validatorMessage) {
         int semicolon = validatorMessage.indexOf("; ");
-        return semicolon < 0 ? "" : validatorMessage.substring(semicolon + 2)
+        if (semicolon < 0) {
+            return "";
+        }
+        String detail = validatorMessage.substring(semicolon + 2)
                 .replace("must be a string matching the regular expression ", "must match ");
+        return ALTERNATIVES.splitAsStream(detail).map(SchemaInvalid::withSortedValues).sorted()
+                .collect(Collectors.joining(" or "));
+    }
+
+    private static String withSortedValues(String alternative) {
+        Matcher allowed = ALLOWED_VALUES.matcher(alternative);
+        if (!allowed.matches()) {
+            return alternative;
+        }
+        return "must be equal to " + joined(allowedValues(allowed.group(1)).stream()
+                .map(value -> "\"" + value + "\"").toList(), " or ");
+    }
+
+    /** The quoted values of "must be equal to "a", "b" or "c"", sorted. */
+    private static List<String> allowedValues(String list) {
+        List<String> values = new ArrayList<>();
+        Matcher quoted = QUOTED.matcher(list);
+        while (quoted.find()) {
+            values.add(quoted.group(1));
+        }
+        Collections.sort(values);
+        return values;
     }
 
     private static String colonDetail(SchemaViolation violation) {
