@@ -51,7 +51,8 @@ final class FirmwareMapView {
                     hostdev.source().map(s -> "hostdev " + s.bdf()).orElse("a hostdev") + ": " + why));
         }
         OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(domain.pciHostdevs(),
-                environment.hostFacts(), environment.declaredDevices()));
+                environment.hostFacts(), environment.declaredDevices()), PassthroughBars.vgaControllers(
+                domain.pciHostdevs(), environment.hostFacts(), environment.declaredDevices()));
         return Optional.of(new View(sized, unsized.isEmpty() ? Optional.of(sized.place()) : Optional.empty(), unsized));
     }
 
@@ -106,11 +107,26 @@ final class FirmwareMapView {
         out.println();
         out.println("OVMF places      " + switch (placement.outcome()) {
             case ALL_PLACED -> "every BAR";
-            case DEVICES_REJECTED -> "the rest, after rejecting " + ids(placement.rejected())
-                    + "; without resources: " + ids(List.copyOf(placement.unassigned()));
+            case DEVICES_REJECTED -> rejections(placement);
             case ENUMERATION_FAILED -> "nothing: it stops before its boot manager (the BARs need "
                     + MemorySize.format(placement.requiredBytes()) + ")";
         });
+    }
+
+    /** What OVMF gave up to make room: the padding of hot-pluggable bridges, devices with all their BARs. */
+    private static String rejections(Placement placement) {
+        List<PciNode> paddings = placement.rejected().stream().filter(PciNode.Bridge.class::isInstance).toList();
+        List<PciNode> devices = placement.rejected().stream().filter(PciNode.Endpoint.class::isInstance).toList();
+        List<String> steps = new ArrayList<>();
+        if (!paddings.isEmpty()) {
+            steps.add("dropping the hot-plug padding of " + ids(paddings));
+        }
+        if (!devices.isEmpty()) {
+            steps.add("rejecting " + ids(devices));
+        }
+        return (devices.isEmpty() ? "every BAR, after " : "the rest, after ") + String.join(" and ", steps)
+                + (placement.unassigned().isEmpty() ? "" : "; without resources: "
+                        + ids(List.copyOf(placement.unassigned())));
     }
 
     /**
@@ -138,7 +154,7 @@ final class FirmwareMapView {
                 bands.add(new AddressMapSvg.Band(bar.endpoint().id() + " BAR " + bar.bar().index(), bar.start(),
                         bar.end(), "bar", "64-bit BAR placed by OVMF", false));
             }
-            if (!placement.allPlaced()) {
+            if (!placement.unassigned().isEmpty()) {
                 problems.add("OVMF leaves BARs unassigned: " + placement.outcome().name().toLowerCase(Locale.ROOT)
                         .replace('_', ' '));
             }

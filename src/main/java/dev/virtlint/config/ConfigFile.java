@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -49,7 +50,7 @@ import dev.virtlint.rules.Severity;
  * qemu-version: "10.0"
  * hosts: ["hosts/*"]
  * devices:
- *   "0000:41:00.0": {bars: {1: 32G, 3: 32M}}
+ *   "0000:41:00.0": {bars: {1: 32G, 3: 32M}, vga: true}
  * unsafe-fixes: false
  * overrides:
  *   - files: "hv02/*.xml"
@@ -272,15 +273,20 @@ public record ConfigFile(Path file, Settings settings, List<ConfigFile.Override>
             return matched;
         }
 
-        /** {@code "0000:41:00.0": {bars: {1: 32G, 3: 32M}}}, a BAR given by size alone being 64-bit prefetchable. */
+        /**
+         * {@code "0000:41:00.0": {bars: {1: 32G, 3: 32M}, vga: true}}, a BAR given by size alone being 64-bit
+         * prefetchable, {@code vga} saying whether the device is a VGA controller (false when absent).
+         */
         private DeclaredDevices devices(Node node) throws ConfigException {
             Map<String, List<Bar>> devices = new LinkedHashMap<>();
+            Set<String> vgaControllers = new LinkedHashSet<>();
             for (NodeTuple tuple : mapping(node, "'devices'").getValue()) {
                 String address = hostAddress(tuple.getKeyNode());
                 if (devices.containsKey(address)) {
                     throw error(tuple.getKeyNode(), "device " + address + " is given twice");
                 }
-                Map<String, Node> keys = keys(mapping(tuple.getValueNode(), "device " + address), List.of("bars"));
+                Map<String, Node> keys = keys(mapping(tuple.getValueNode(), "device " + address),
+                        List.of("bars", "vga"));
                 if (!keys.containsKey("bars")) {
                     throw error(tuple.getValueNode(), "device " + address + " needs 'bars': its memory BARs by index,"
                             + " e.g. {1: 32G, 3: 32M}");
@@ -290,8 +296,11 @@ public record ConfigFile(Path file, Settings settings, List<ConfigFile.Override>
                     bars.add(bar(bar, address));
                 }
                 devices.put(address, bars);
+                if (keys.containsKey("vga") && bool(keys.get("vga"), "vga")) {
+                    vgaControllers.add(address);
+                }
             }
-            return new DeclaredDevices(devices);
+            return new DeclaredDevices(devices, vgaControllers);
         }
 
         private String hostAddress(Node node) throws ConfigException {

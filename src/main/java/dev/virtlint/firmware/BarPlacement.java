@@ -22,10 +22,11 @@ import java.util.Set;
  * window too.</li>
  * <li>The root pool goes at the window's base, aligned to its largest entry. If it does not fit, OVMF rejects the
  * owner of the largest resource behind a bridge (of equal ones, the last in pool order) and tries again: a device,
- * with all its BARs, for a BAR; the hot-pluggable bridge itself, with everything behind it, for its padding. Devices
- * on the root bus are never candidates; if only they remain, allocation fails and OVMF gives no PCI device any
- * resources and stops before its boot manager. It stops the same way when a rejection leaves no 64-bit resource at
- * all (a lone device larger than the window, for example).</li>
+ * with all its BARs, for a BAR; for a hot-pluggable bridge's padding, the padding alone, so the bridge keeps what is
+ * behind it (edk2 PciBusDxe's RejectPciDevice frees a bridge's padding and nothing else). Devices on the root bus and
+ * VGA controllers are never candidates (its IsRejectiveDevice); if only they remain, allocation fails and OVMF gives no
+ * PCI device any resources and stops before its boot manager. It stops the same way when a rejection leaves no 64-bit
+ * resource at all (a lone device larger than the window, for example).</li>
  * </ul>
  */
 public final class BarPlacement {
@@ -90,14 +91,14 @@ public final class BarPlacement {
                 aperture);
     }
 
-    private static void collectUnassigned(List<PciNode> nodes, Set<String> rejected, boolean underRejected,
+    /** Every endpoint below {@code nodes} that is rejected, or all of them when {@code all}. */
+    private static void collectUnassigned(List<PciNode> nodes, Set<String> rejected, boolean all,
                                           List<PciNode.Endpoint> found) {
         for (PciNode node : nodes) {
-            boolean lost = underRejected || rejected.contains(node.id());
-            if (node instanceof PciNode.Endpoint endpoint && lost) {
+            if (node instanceof PciNode.Endpoint endpoint && (all || rejected.contains(endpoint.id()))) {
                 found.add(endpoint);
             } else if (node instanceof PciNode.Bridge bridge) {
-                collectUnassigned(bridge.children(), rejected, lost, found);
+                collectUnassigned(bridge.children(), rejected, all, found);
             }
         }
     }
@@ -120,10 +121,10 @@ public final class BarPlacement {
                              long padding) {
         List<Item> items = new ArrayList<>();
         for (PciNode node : nodes) {
-            if (rejected.contains(node.id())) {
-                continue;
-            }
             if (node instanceof PciNode.Endpoint endpoint) {
+                if (rejected.contains(endpoint.id())) {
+                    continue;
+                }
                 for (Bar bar : endpoint.bars()) {
                     if (bar.is64Bit() && (rootBus || anyKindBehindBridges || bar.prefetchable())) {
                         items.add(new Item(bar.size(), bar.size(), endpoint.devfn(), bar.index(), endpoint, bar, null,
@@ -132,7 +133,8 @@ public final class BarPlacement {
                 }
             } else if (node instanceof PciNode.Bridge bridge) {
                 Pool inner = pool(bridge.children(), false, anyKindBehindBridges, rejected, padding);
-                long bridgePadding = bridge.hotplug() ? bridge.pref64Reserve().orElse(padding) : 0;
+                long bridgePadding = bridge.hotplug() && !rejected.contains(bridge.id())
+                        ? bridge.pref64Reserve().orElse(padding) : 0;
                 if (inner.length() == 0 && bridgePadding == 0) {
                     continue;
                 }
@@ -157,15 +159,15 @@ public final class BarPlacement {
     }
 
     /**
-     * What OVMF's rejection picks: the largest BAR or padding behind a bridge, the last of equals in pool order (a
-     * bridge's padding after its children).
+     * What OVMF's rejection picks: the largest BAR of a device it may reject, or padding, behind a bridge, the last of
+     * equals in pool order (a bridge's padding after its children).
      */
     private static Optional<Candidate> largestBehindBridge(Pool pool, int depth) {
         Candidate best = null;
         for (Item item : pool.items()) {
             List<Candidate> candidates = new ArrayList<>();
             if (item.isBar()) {
-                if (depth > 0) {
+                if (depth > 0 && !item.endpoint().vgaClass()) {
                     candidates.add(new Candidate(item.length(), item.endpoint()));
                 }
             } else {

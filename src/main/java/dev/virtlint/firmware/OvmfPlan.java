@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * What OVMF will do with one guest: its 64-bit window, and the guest's PCI tree in which it places BARs. The BARs of
@@ -44,18 +45,24 @@ public record OvmfPlan(OvmfInput input, Aperture aperture, List<PciNode> rootBus
         return found;
     }
 
-    /** Fills in the BARs of passed-through devices, by host address; devices missing from the map keep none. */
-    public OvmfPlan withHostBars(Map<String, List<Bar>> barsByHostDevice) {
-        return new OvmfPlan(input, aperture, withBars(rootBus, barsByHostDevice), notes);
+    /**
+     * Fills in the BARs of passed-through devices, by host address, and which of them are VGA controllers; devices
+     * missing from the map keep none.
+     */
+    public OvmfPlan withHostBars(Map<String, List<Bar>> barsByHostDevice, Set<String> vgaHostDevices) {
+        return new OvmfPlan(input, aperture, withBars(rootBus, barsByHostDevice, vgaHostDevices), notes);
     }
 
-    private static List<PciNode> withBars(List<PciNode> nodes, Map<String, List<Bar>> barsByHostDevice) {
+    private static List<PciNode> withBars(List<PciNode> nodes, Map<String, List<Bar>> barsByHostDevice,
+                                          Set<String> vgaHostDevices) {
         List<PciNode> result = new ArrayList<>();
         for (PciNode node : nodes) {
             if (node instanceof PciNode.Endpoint endpoint && endpoint.hostDevice().isPresent()) {
-                result.add(endpoint.withBars(barsByHostDevice.getOrDefault(endpoint.hostDevice().get(), List.of())));
+                String host = endpoint.hostDevice().get();
+                result.add(endpoint.withHostFacts(barsByHostDevice.getOrDefault(host, List.of()),
+                        vgaHostDevices.contains(host)));
             } else if (node instanceof PciNode.Bridge bridge) {
-                result.add(bridge.withChildren(withBars(bridge.children(), barsByHostDevice)));
+                result.add(bridge.withChildren(withBars(bridge.children(), barsByHostDevice, vgaHostDevices)));
             } else {
                 result.add(node);
             }

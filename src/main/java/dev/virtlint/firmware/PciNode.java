@@ -25,8 +25,12 @@ public sealed interface PciNode permits PciNode.Endpoint, PciNode.Bridge {
      *
      * @param hostDevice for a passed-through device, its host address: its BARs come from the host, and until they
      *                   are known {@code bars} is empty
+     * @param vgaClass   a VGA-compatible display controller (PCI class 0x0300: GeForce, Quadro, Radeon, Arc), which
+     *                   OVMF never rejects to make room (edk2 PciBusDxe's IsRejectiveDevice); data-centre GPUs are
+     *                   3D controllers (0x0302) and can be rejected
      */
-    record Endpoint(String id, int slot, int function, List<Bar> bars, Optional<String> hostDevice) implements PciNode {
+    record Endpoint(String id, int slot, int function, List<Bar> bars, Optional<String> hostDevice, boolean vgaClass)
+            implements PciNode {
         public Endpoint {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(hostDevice, "hostDevice");
@@ -34,15 +38,20 @@ public sealed interface PciNode permits PciNode.Endpoint, PciNode.Bridge {
         }
 
         public static Endpoint emulated(String id, int slot, int function, List<Bar> bars) {
-            return new Endpoint(id, slot, function, bars, Optional.empty());
+            return new Endpoint(id, slot, function, bars, Optional.empty(), false);
+        }
+
+        public static Endpoint emulatedVga(String id, int slot, int function, List<Bar> bars) {
+            return new Endpoint(id, slot, function, bars, Optional.empty(), true);
         }
 
         public static Endpoint passthrough(String id, int slot, int function, String hostDevice) {
-            return new Endpoint(id, slot, function, List.of(), Optional.of(hostDevice));
+            return new Endpoint(id, slot, function, List.of(), Optional.of(hostDevice), false);
         }
 
-        public Endpoint withBars(List<Bar> newBars) {
-            return new Endpoint(id, slot, function, newBars, hostDevice);
+        /** The same function with the BARs and class the host reports for it. */
+        public Endpoint withHostFacts(List<Bar> newBars, boolean newVgaClass) {
+            return new Endpoint(id, slot, function, newBars, hostDevice, newVgaClass);
         }
     }
 

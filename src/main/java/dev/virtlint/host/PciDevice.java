@@ -51,6 +51,11 @@ public record PciDevice(PciAddress address, Optional<Integer> vendor, Optional<I
         return classCode.map(code -> code >> 16 == 0x03).orElse(false);
     }
 
+    /** Class 0x0300, a VGA-compatible controller: what lspci calls GeForce, Radeon and Arc boards. */
+    public boolean isVgaController() {
+        return classCode.map(code -> code >> 8 == 0x0300).orElse(false);
+    }
+
     /** PCI-to-PCI bridges (class 0x0604) and semi-transparent ones (0x0609): root and switch ports. */
     public boolean isBridge() {
         return classCode.map(code -> code >> 8 == 0x0604 || code >> 8 == 0x0609).orElse(false);

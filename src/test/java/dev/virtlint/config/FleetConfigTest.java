@@ -131,6 +131,23 @@ class FleetConfigTest {
     }
 
     @Test
+    void aDeclaredVgaControllerIsNeverRejected() throws IOException {
+        Path vm = write("vms/gpu.xml", withGpu("a 128 GiB BAR 1 and a 32 MiB BAR 3 overflow a 128 GiB window"));
+        write(".virt-lint.yaml", "devices:\n  \"0000:41:00.0\": {bars: {1: 128G, 3: 32M}}\n");
+        List<JsonNode> compute = findings(CliRun.run("--format", "json", "--host-vendor", "amd", vm.toString()),
+                "VL201");
+        assertEquals(1, compute.size());
+        assertTrue(compute.get(0).get("message").asText().contains("will leave hostdev 0000:41:00.0"),
+                "a 3D controller is rejected: " + compute.get(0));
+
+        write(".virt-lint.yaml", "devices:\n  \"0000:41:00.0\": {bars: {1: 128G, 3: 32M}, vga: true}\n");
+        List<JsonNode> vga = findings(CliRun.run("--format", "json", "--host-vendor", "amd", vm.toString()), "VL201");
+        assertEquals(1, vga.size());
+        assertTrue(vga.get(0).get("message").asText().contains("will stop before it boots anything"),
+                "OVMF never rejects a VGA controller: " + vga.get(0));
+    }
+
+    @Test
     void aHostGivenByHandSettlesTheRange() throws IOException {
         Path vm = write("vms/wide.xml", WIDE);
         List<JsonNode> range = findings(CliRun.run("--format", "json", vm.toString()), "VL101");

@@ -138,12 +138,42 @@ class BarPlacementTest {
     }
 
     @Test
-    void devicesBehindARejectedPortAreUnassigned() {
+    void aPortLosesItsPaddingBeforeItsDevice() {
         PciNode.Endpoint small = device(0, 0, 16 * MIB);
         Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11,
                 List.of(device(0x10, 0, 128 * GIB), port(0x18, true, small)));
-        assertEquals(List.of("rp24"), rejected(placement), "its 512 MiB padding outweighs its 16 MiB device");
+        assertEquals(List.of("rp24", "dev0"), rejected(placement),
+                "its 512 MiB padding outweighs its 16 MiB device, which still does not fit without it");
         assertTrue(placement.isUnassigned(small));
+    }
+
+    @Test
+    void aPortWhosePaddingIsDroppedKeepsItsDevice() {
+        List<PciNode> rootBus = new ArrayList<>();
+        for (long size = 64 * GIB; size >= GIB; size /= 2) {
+            rootBus.add(device(0x10 + rootBus.size(), 0, size));
+        }
+        PciNode.Endpoint kept = device(0, 0, 16 * MIB);
+        rootBus.add(port(0x18, true, device(0, 0, 16 * MIB)));
+        rootBus.add(port(0x19, true, device(0, 0, 16 * MIB)));
+        rootBus.add(port(0x1a, true, kept));
+        Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, rootBus);
+        assertEquals(List.of("rp26", "rp25"), rejected(placement), "127 GiB on pcie.0 leaves room for one padding");
+        assertTrue(placement.unassigned().isEmpty());
+        assertEquals(0xFF_E100_0000L, placement.barsOf(kept).get(0).start(), "after rp25's 16 MiB");
+    }
+
+    @Test
+    void vgaControllersAreNeverRejected() {
+        PciNode.Endpoint vga = PciNode.Endpoint.emulatedVga("vga", 0, 0, List.of(Bar.prefetchable64(4, 64 * GIB)));
+        PciNode.Endpoint other = device(0, 0, 64 * GIB);
+        Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, List.of(
+                port(0x18, false, other), port(0x19, false, vga), port(0x1a, false, device(0, 0, 16 * GIB))));
+        assertEquals(List.of("dev0"), rejected(placement), "of equals the last is rejected, unless it is a VGA one");
+        Placement stuck = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, List.of(
+                port(0x18, false, vga), port(0x19, false,
+                        PciNode.Endpoint.emulatedVga("vga2", 0, 0, List.of(Bar.prefetchable64(4, 128 * GIB))))));
+        assertEquals(Placement.Outcome.ENUMERATION_FAILED, stuck.outcome());
     }
 
     @Test

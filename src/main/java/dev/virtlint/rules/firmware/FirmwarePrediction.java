@@ -32,6 +32,7 @@ record FirmwarePrediction(OvmfPlan plan, Placement placement) {
             return Optional.empty();
         }
         OvmfPlan sized = plan.get().withHostBars(PassthroughBars.of(hostdevs, context.hostFacts(),
+                context.declaredDevices()), PassthroughBars.vgaControllers(hostdevs, context.hostFacts(),
                 context.declaredDevices()));
         return Optional.of(new FirmwarePrediction(sized, sized.place()));
     }

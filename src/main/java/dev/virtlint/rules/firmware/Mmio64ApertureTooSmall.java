@@ -63,11 +63,7 @@ public final class Mmio64ApertureTooSmall implements Rule {
             String message = ovmf + " will stop before it boots anything: the 64-bit BARs need "
                     + FirmwarePrediction.exactSize(placement.requiredBytes()) + " from the window's base, but "
                     + FirmwarePrediction.describe(aperture) + " cannot hold them, and "
-                    + (placement.rejected().isEmpty()
-                            ? "OVMF rejects only devices behind bridges, while these sit on the root bus (pcie.0)"
-                            : "after rejecting " + names(placement.rejected()) + " no 64-bit resource is left, which"
-                                    + " OVMF 2022.11 does not survive")
-                    + ". " + remedy;
+                    + whyNothingIsLeftToReject(placement, prediction.get().plan().rootBus()) + ". " + remedy;
             findings.add(finding(context, largest, message, placement, release, fix));
             return findings;
         }
@@ -91,14 +87,17 @@ public final class Mmio64ApertureTooSmall implements Rule {
             findings.add(finding(context, hostdev, message, placement, release, fix));
         }
         if (!hostdevLost && !lostEmulated.isEmpty()) {
+            List<PciNode> paddingsDropped = placement.rejected().stream().filter(PciNode.Bridge.class::isInstance)
+                    .toList();
             // The passed-through devices keep their BARs; only emulated devices go, so the guest runs with the GPU
             // and without those: a warning at the lost device, not an error at the GPU.
             String message = ovmf + " places every BAR of the passed-through devices (" + String.join(", ", hostdevs
                     .stream().map(hostdev -> hostdev.source().map(source -> "hostdev " + source.bdf()).orElse("hostdev"))
                     .toList()) + "), but to make room it leaves " + String.join(", ", lostEmulated)
                     + " without resources, so " + losses(lostEmulated) + ": "
-                    + FirmwarePrediction.describe(aperture) + " cannot hold the passed-through BARs and the hot-plug"
-                    + " padding OVMF gives root ports (" + names(placement.rejected()) + " dropped). " + remedy;
+                    + FirmwarePrediction.describe(aperture) + " cannot hold the passed-through BARs beside them"
+                    + (paddingsDropped.isEmpty() ? "" : ", even once OVMF drops the hot-plug padding of "
+                            + names(paddingsDropped)) + ". " + remedy;
             XmlElement at = lostEmulated.size() == 1
                     ? declaredElement(context.domain(), lostEmulated.get(0)).orElse(devices(context.domain()))
                     : devices(context.domain());
@@ -125,14 +124,21 @@ public final class Mmio64ApertureTooSmall implements Rule {
 
     /**
      * The {@code <devices>} child that declares an emulated device, when the domain declares exactly one of its kind
-     * ({@code <memballoon>}, {@code <rng>}, …); libvirt's own additions have none.
+     * ({@code <memballoon>}, {@code <rng>}, {@code <shmem>}: the id's last word, or its first for a named device such
+     * as "shmem looking-glass"); libvirt's own additions have none.
      */
     private static Optional<XmlElement> declaredElement(DomainDef domain, String id) {
         List<XmlElement> children = domain.devices().map(XmlElement::children).orElse(List.of());
-        String kind = id.substring(id.lastIndexOf(' ') + 1);
-        List<XmlElement> ofKind = children.stream()
-                .filter(child -> child.namespaceUri().isEmpty() && child.qualifiedName().equals(kind)).toList();
-        return ofKind.size() == 1 ? Optional.of(ofKind.get(0)) : Optional.empty();
+        String lastWord = id.substring(id.lastIndexOf(' ') + 1);
+        String firstWord = id.substring(0, id.indexOf(' ') + 1).strip();
+        for (String kind : List.of(lastWord, firstWord)) {
+            List<XmlElement> ofKind = children.stream()
+                    .filter(child -> child.namespaceUri().isEmpty() && child.qualifiedName().equals(kind)).toList();
+            if (ofKind.size() == 1) {
+                return Optional.of(ofKind.get(0));
+            }
+        }
+        return Optional.empty();
     }
 
     private static XmlElement devices(DomainDef domain) {
@@ -193,6 +199,41 @@ public final class Mmio64ApertureTooSmall implements Rule {
                         .map(endpoint -> endpoint.bars().stream().mapToLong(Bar::size).max().orElse(0))
                         .orElse(0L)))
                 .orElseThrow();
+    }
+
+    /**
+     * Why OVMF's rejections could not make room: what it may not reject still overflows (devices on the root bus, VGA
+     * controllers anywhere), or it rejected everything it had.
+     */
+    private static String whyNothingIsLeftToReject(Placement placement, List<PciNode> rootBus) {
+        List<String> kept = new ArrayList<>();
+        for (PciNode node : rootBus) {
+            if (node instanceof PciNode.Endpoint endpoint && has64BitBar(endpoint)) {
+                kept.add(FirmwarePrediction.describe(endpoint) + " on the root bus");
+            } else if (node instanceof PciNode.Bridge bridge) {
+                vgaControllers(bridge.children(), kept);
+            }
+        }
+        String rejected = placement.rejected().isEmpty() ? "" : "after rejecting " + names(placement.rejected()) + " ";
+        if (kept.isEmpty()) {
+            return rejected + "no 64-bit resource is left, which OVMF 2022.11 does not survive";
+        }
+        return rejected + "what is left does not fit either: " + String.join(", ", kept) + ", which OVMF never"
+                + " rejects (it spares devices on the root bus, pcie.0, and VGA controllers)";
+    }
+
+    private static void vgaControllers(List<PciNode> nodes, List<String> found) {
+        for (PciNode node : nodes) {
+            if (node instanceof PciNode.Endpoint endpoint && endpoint.vgaClass() && has64BitBar(endpoint)) {
+                found.add(FirmwarePrediction.describe(endpoint) + ", a VGA controller");
+            } else if (node instanceof PciNode.Bridge bridge) {
+                vgaControllers(bridge.children(), found);
+            }
+        }
+    }
+
+    private static boolean has64BitBar(PciNode.Endpoint endpoint) {
+        return endpoint.bars().stream().anyMatch(Bar::is64Bit);
     }
 
     private static String names(List<PciNode> nodes) {

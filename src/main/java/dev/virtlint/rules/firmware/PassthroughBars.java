@@ -2,9 +2,11 @@ package dev.virtlint.rules.firmware;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.PciAddress;
@@ -35,6 +37,27 @@ public final class PassthroughBars {
             barsOf(source, facts).or(() -> declared.bars(source)).ifPresent(list -> bars.put(source.bdf(), list));
         }
         return bars;
+    }
+
+    /**
+     * The host addresses of the passed-through devices that are VGA controllers, which OVMF never rejects: from the
+     * host's sysfs class, else from the configuration's {@code devices:} ({@code vga: true}).
+     */
+    public static Set<String> vgaControllers(List<Hostdev> hostdevs, Optional<HostFacts> facts,
+                                             DeclaredDevices declared) {
+        Set<String> vga = new HashSet<>();
+        for (Hostdev hostdev : hostdevs) {
+            if (hostdev.source().isEmpty()) {
+                continue;
+            }
+            PciAddress source = hostdev.source().get();
+            Optional<PciDevice> device = facts.flatMap(f -> f.pciDevice(source));
+            boolean known = device.flatMap(PciDevice::classCode).isPresent();
+            if (known ? device.get().isVgaController() : declared.isVgaController(source)) {
+                vga.add(source.bdf());
+            }
+        }
+        return vga;
     }
 
     /**

@@ -22,9 +22,22 @@ class Mmio64ApertureTooSmallTest {
         assertEquals(1, findings.size(), findings.toString());
         Finding finding = findings.get(0);
         assertEquals(Severity.WARNING, finding.severity());
-        assertEquals(List.of("virtio rng"), finding.data().get("unassigned"));
+        assertEquals(List.of("shmem looking-glass"), finding.data().get("unassigned"));
         assertTrue(finding.message().contains("places every BAR of the passed-through devices (hostdev 0000:01:00.0)")
-                && finding.message().contains("the guest's driver for the virtio rng cannot use it"), finding.message());
+                && finding.message().contains("the guest's driver for the shmem looking-glass cannot use it")
+                && finding.message().contains("drops the hot-plug padding of libvirt's spare pcie-root-port"),
+                finding.message());
+    }
+
+    @Test
+    void aVgaControllerThatDoesNotFitStopsTheFirmware() throws IOException {
+        List<Finding> findings = LintAndFix.onHost("intel-desktop-39bit-rebar")
+                .findings(LintAndFix.fixture("VL201", "rebar-vcpu-wider-than-host.xml"), "VL201");
+        assertEquals(1, findings.size(), findings.toString());
+        assertEquals("enumeration_failed", findings.get(0).data().get("outcome"));
+        assertTrue(findings.get(0).message().contains("will stop before it boots anything")
+                && findings.get(0).message().contains("hostdev 0000:01:00.0 (64-bit BAR 1: 32 GiB), a VGA controller,"
+                        + " which OVMF never rejects"), findings.get(0).message());
     }
 
     @Test
