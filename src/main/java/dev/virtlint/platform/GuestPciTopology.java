@@ -25,10 +25,13 @@ import dev.virtlint.xml.XmlElement;
 /**
  * The guest's PCI tree as OVMF scans it, built from the domain: PCI controllers, passed-through devices and emulated
  * devices with 64-bit BARs, at their guest addresses. Where the domain leaves addresses to libvirt, the tree follows
- * what libvirt 11.3 does when it defines a q35 domain (checked with {@code virsh domxml-to-native}): every PCIe device
- * gets a new hot-pluggable pcie-root-port, conventional PCI devices go behind a pcie-to-pci-bridge, video and ich9
- * sound sit on the root bus, a qemu-xhci USB controller and a virtio memballoon are added unless the domain says
- * otherwise, and so is one spare root port when the domain names no PCI controller of its own.
+ * what libvirt 11.3 does when it defines a q35 domain (checked with {@code virsh domxml-to-native}): a PCIe device
+ * goes into the first empty root or switch downstream port, in controller-index order, and only when there is none
+ * into a new hot-pluggable pcie-root-port; a switch's upstream port goes into the first empty port and its downstream
+ * ports into its slots; conventional PCI devices go behind a pcie-to-pci-bridge (libvirt adds one, with a root port,
+ * when the domain has none); video and ich9 sound sit on the root bus; a qemu-xhci USB controller and a virtio
+ * memballoon are added unless the domain says otherwise, and so is one spare root port when the domain names no PCI
+ * controller of its own.
  */
 final class GuestPciTopology {
     /** Modern virtio-pci: a 16 KiB 64-bit prefetchable BAR for its capabilities (BAR 4; BAR 2 on virtio-vga). */
@@ -41,6 +44,7 @@ final class GuestPciTopology {
     private static final int VIDEO_SLOT = 1;
     private static final int SLOTS = 32;
     private static final int FUNCTIONS = 8;
+    private static final String LIBVIRT_PORT = "libvirt's pcie-root-port";
 
     record Topology(List<PciNode> rootBus, List<String> notes) {
     }
@@ -56,17 +60,38 @@ final class GuestPciTopology {
         final Set<Integer> usedDevfns = new HashSet<>();
     }
 
+    /** What a bridge's secondary bus accepts when libvirt places a device or controller without an address. */
+    private enum BusKind {
+        /** Slot 0 of a root port or switch downstream port: one PCIe device, an upstream port or a PCI bridge. */
+        PCIE_PORT,
+        /** A switch upstream port's bus: its downstream ports. */
+        SWITCH,
+        /** A PCI bridge's bus (pcie-to-pci-bridge, pci-bridge, dmi-to-pci-bridge): conventional devices, slot 1 on. */
+        CONVENTIONAL,
+        /** Anything else (an expander bus): libvirt puts nothing there on its own here. */
+        OTHER
+    }
+
     /** A bridge while the tree is built; its position comes from its parent bus's entry. */
     private static final class BridgeDraft {
         final String id;
+        final BusKind kind;
         final boolean hotplug;
         final OptionalLong pref64Reserve;
+        /** libvirt adds it; the domain does not name it. */
+        final boolean added;
         final Bus bus = new Bus();
 
-        BridgeDraft(String id, boolean hotplug, OptionalLong pref64Reserve) {
+        BridgeDraft(String id, BusKind kind, boolean hotplug, OptionalLong pref64Reserve, boolean added) {
             this.id = id;
+            this.kind = kind;
             this.hotplug = hotplug;
             this.pref64Reserve = pref64Reserve;
+            this.added = added;
+        }
+
+        boolean hasFreePort() {
+            return kind == BusKind.PCIE_PORT && bus.usedDevfns.stream().noneMatch(devfn -> devfn >> 3 == 0);
         }
     }
 
@@ -89,6 +114,8 @@ final class GuestPciTopology {
     private final boolean q35;
     private final Bus root = new Bus();
     private final Map<Integer, BridgeDraft> bridgesByIndex = new HashMap<>();
+    /** Every bridge's bus in libvirt's search order: the domain's by index, then those libvirt adds, in turn. */
+    private final List<BridgeDraft> busOrder = new ArrayList<>();
     private final Set<String> ids = new HashSet<>();
     private final List<String> autoRootPorts = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
@@ -152,15 +179,17 @@ final class GuestPciTopology {
     private void addControllers() {
         List<Controller> bridges = domain.controllers().stream()
                 .filter(c -> c.isPci() && !c.isRootBus() && c.index().isPresent())
+                .sorted(Comparator.comparingInt(c -> c.index().get()))
                 .toList();
         for (Controller controller : bridges) {
             String model = controller.model().orElse("pci-bridge");
-            boolean hotPluggable = controller.isRootPort() || model.equals("pcie-switch-downstream-port");
-            boolean hotplug = hotPluggable && !controller.hotplug().map("off"::equals).orElse(false);
             String id = unique(controller.alias().orElse("pci." + controller.index().get()) + " " + model);
-            bridgesByIndex.put(controller.index().get(),
-                    new BridgeDraft(id, hotplug, pref64Reserve(controller)));
+            BridgeDraft draft = new BridgeDraft(id, busKind(controller, model), padded(controller, model),
+                    pref64Reserve(controller), false);
+            bridgesByIndex.put(controller.index().get(), draft);
+            busOrder.add(draft);
         }
+        List<Controller> unaddressed = new ArrayList<>();
         for (Controller controller : bridges) {
             BridgeDraft bridge = bridgesByIndex.get(controller.index().get());
             if (controller.address().isPresent()) {
@@ -170,10 +199,67 @@ final class GuestPciTopology {
                 int devfn = nextRootPortDevfn();
                 place(root, bridge, devfn >> 3, devfn & 7);
             } else {
+                unaddressed.add(controller);
+            }
+        }
+        // Then the other controllers without an address, each into the first bus that takes it (virsh
+        // domxml-to-native: a switch's upstream port into the first free root port, its downstream ports into the
+        // upstream port's slots).
+        for (Controller controller : unaddressed) {
+            BridgeDraft bridge = bridgesByIndex.get(controller.index().get());
+            String model = controller.model().orElse("pci-bridge");
+            if (model.equals("pcie-switch-upstream-port") || model.equals("pcie-to-pci-bridge")) {
+                BridgeDraft port = firstFreePort().orElseGet(() -> addRootPort(LIBVIRT_PORT + " for " + bridge.id,
+                        bridge.id));
+                place(port.bus, bridge, 0, 0);
+            } else if (model.equals("pcie-switch-downstream-port") && firstBusWithSlot(BusKind.SWITCH, 0).isPresent()) {
+                BridgeDraft upstream = firstBusWithSlot(BusKind.SWITCH, 0).get();
+                int slot = firstFreeSlot(upstream.bus, 0);
+                place(upstream.bus, bridge, slot, 0);
+            } else if (model.equals("pci-bridge") && firstBusWithSlot(BusKind.CONVENTIONAL, 1).isPresent()) {
+                BridgeDraft parent = firstBusWithSlot(BusKind.CONVENTIONAL, 1).get();
+                int slot = firstFreeSlot(parent.bus, 1);
+                place(parent.bus, bridge, slot, 0);
+            } else {
                 int slot = firstFreeSlot(root, 1);
                 place(root, bridge, slot, 0);
             }
         }
+    }
+
+    private static BusKind busKind(Controller controller, String model) {
+        if (controller.isRootPort() || model.equals("pcie-switch-downstream-port")) {
+            return BusKind.PCIE_PORT;
+        }
+        return switch (model) {
+            case "pcie-switch-upstream-port" -> BusKind.SWITCH;
+            case "pcie-to-pci-bridge", "pci-bridge", "dmi-to-pci-bridge" -> BusKind.CONVENTIONAL;
+            default -> BusKind.OTHER;
+        };
+    }
+
+    /**
+     * Whether OVMF pads the bridge's windows for hot-plug (edk2 PciBusDxe's IsPciHotPlugBus): a root or downstream
+     * port whose slot is hot-plug capable (libvirt's {@code hotplug='off'} turns that off), and the PCI bridges whose
+     * standard hot-plug controller QEMU always builds in (pcie-pci-bridge; pci-bridge, whose {@code shpc} libvirt
+     * leaves on). Booting OVMF 2022.11 and 2025.02 showed it for root and downstream ports and pcie-pci-bridge
+     * (OvmfOracleTest); for pci-bridge it follows from QEMU's {@code shpc=on} default.
+     */
+    private static boolean padded(Controller controller, String model) {
+        if (controller.isRootPort() || model.equals("pcie-switch-downstream-port")) {
+            return !controller.hotplug().map("off"::equals).orElse(false);
+        }
+        return model.equals("pcie-to-pci-bridge") || model.equals("pci-bridge");
+    }
+
+    /** The first root or downstream port, in libvirt's bus order, with nothing in its slot. */
+    private Optional<BridgeDraft> firstFreePort() {
+        return busOrder.stream().filter(BridgeDraft::hasFreePort).findFirst();
+    }
+
+    /** The first bus of {@code kind}, in libvirt's bus order, with a wholly free slot at or after {@code from}. */
+    private Optional<BridgeDraft> firstBusWithSlot(BusKind kind, int from) {
+        return busOrder.stream().filter(bridge -> bridge.kind == kind && hasFreeSlot(bridge.bus, from)).findFirst();
     }
 
     /** QEMU's pref64-reserve hint, set through {@code <qemu:override>} on the controller's alias. */
@@ -361,29 +447,47 @@ final class GuestPciTopology {
         if (!q35) {
             return;
         }
-        // libvirt adds the controllers conventional PCI devices need before it places any device.
-        BridgeDraft pciBridge = null;
-        if (autos.stream().anyMatch(auto -> auto.device().placement() == AutoPlacement.PCI_BRIDGE)) {
-            pciBridge = new BridgeDraft(unique("pcie-to-pci-bridge"), false, OptionalLong.empty());
-            place(addRootPort("pcie-to-pci-bridge").bus, pciBridge, 0, 0);
+        // libvirt adds the controllers conventional PCI devices need before it places any device: a root port and a
+        // pcie-to-pci-bridge, which then goes into the first free port, the domain's own before the one just added.
+        List<String> conventional = autos.stream().filter(auto -> auto.device().placement() == AutoPlacement.PCI_BRIDGE)
+                .map(auto -> auto.device().id()).toList();
+        if (!conventional.isEmpty() && firstBusWithSlot(BusKind.CONVENTIONAL, 1).isEmpty()) {
+            Optional<BridgeDraft> domainPort = firstFreePort();
+            BridgeDraft added = addRootPort(domainPort.isPresent() ? "libvirt's extra pcie-root-port"
+                    : LIBVIRT_PORT + " for pcie-to-pci-bridge", null);
+            BridgeDraft pciBridge = new BridgeDraft(unique("pcie-to-pci-bridge"), BusKind.CONVENTIONAL, true,
+                    OptionalLong.empty(), true);
+            busOrder.add(pciBridge);
+            BridgeDraft port = domainPort.orElse(added);
+            place(port.bus, pciBridge, 0, 0);
+            addedRootPorts++;
+            notes.add("libvirt adds a pcie-to-pci-bridge for " + String.join(", ", conventional) + " and a root port,"
+                    + " and puts the bridge into " + (domainPort.isPresent() ? port.id + ", the first free port,"
+                    + " which leaves " + added.id + " for later devices" : added.id));
         }
+        List<String> intoPorts = new ArrayList<>();
         for (Auto auto : autos) {
             Emulated device = auto.device();
             if (device.placement() == AutoPlacement.ROOT_PORT) {
-                BridgeDraft port = addRootPort(device.id());
+                Optional<BridgeDraft> free = firstFreePort();
+                free.ifPresent(port -> intoPorts.add(device.id() + " into " + port.id));
+                BridgeDraft port = free.orElseGet(() -> addRootPort(LIBVIRT_PORT + " for " + device.id(), device.id()));
                 place(port.bus, endpoint(auto, 0, 0), 0, 0);
             } else if (device.placement() == AutoPlacement.PCI_BRIDGE) {
+                BridgeDraft pciBridge = firstBusWithSlot(BusKind.CONVENTIONAL, 1).orElseThrow();
                 int slot = firstFreeSlot(pciBridge.bus, 1);
                 place(pciBridge.bus, endpoint(auto, slot, 0), slot, 0);
             }
         }
-        if (addedRootPorts > 0) {
-            boolean spare = domain.controllers().stream().noneMatch(c -> c.isPci() && !c.isRootBus());
-            if (spare) {
-                addRootPort(null);
-            }
-            notes.add("libvirt puts " + String.join(", ", autoRootPorts) + " behind new hot-pluggable"
-                    + " pcie-root-ports" + (spare ? ", and adds a spare one" : ""));
+        if (!intoPorts.isEmpty()) {
+            notes.add("libvirt puts " + String.join(", ", intoPorts) + ", the first free ports");
+        }
+        if (!autoRootPorts.isEmpty()) {
+            notes.add("libvirt puts " + String.join(", ", autoRootPorts) + " behind new hot-pluggable pcie-root-ports");
+        }
+        if (addedRootPorts > 0 && domain.controllers().stream().noneMatch(c -> c.isPci() && !c.isRootBus())) {
+            addRootPort("libvirt's spare pcie-root-port", null);
+            notes.add("libvirt adds a spare hot-pluggable pcie-root-port, as the domain names no PCI controller");
         }
     }
 
@@ -394,13 +498,14 @@ final class GuestPciTopology {
                 : PciNode.Endpoint.emulated(device.id(), slot, function, device.bars());
     }
 
-    private BridgeDraft addRootPort(String forDevice) {
-        BridgeDraft port = new BridgeDraft(unique(forDevice == null ? "libvirt's spare pcie-root-port"
-                : "libvirt's pcie-root-port for " + forDevice), true, OptionalLong.empty());
+    /** A hot-pluggable root port libvirt adds, named {@code id}, for {@code forDevice} (none for the spare). */
+    private BridgeDraft addRootPort(String id, String forDevice) {
+        BridgeDraft port = new BridgeDraft(unique(id), BusKind.PCIE_PORT, true, OptionalLong.empty(), true);
         if (forDevice != null) {
             addedRootPorts++;
             autoRootPorts.add(forDevice);
         }
+        busOrder.add(port);
         int devfn = nextRootPortDevfn();
         place(root, port, devfn >> 3, devfn & 7);
         return port;
@@ -424,15 +529,29 @@ final class GuestPciTopology {
 
     private static int firstFreeSlot(Bus bus, int from) {
         for (int slot = from; slot < SLOTS; slot++) {
-            boolean free = true;
-            for (int function = 0; function < FUNCTIONS; function++) {
-                free &= !bus.usedDevfns.contains(slot << 3 | function);
-            }
-            if (free) {
+            if (slotIsFree(bus, slot)) {
                 return slot;
             }
         }
         return SLOTS - 1;
+    }
+
+    private static boolean hasFreeSlot(Bus bus, int from) {
+        for (int slot = from; slot < SLOTS; slot++) {
+            if (slotIsFree(bus, slot)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean slotIsFree(Bus bus, int slot) {
+        for (int function = 0; function < FUNCTIONS; function++) {
+            if (bus.usedDevfns.contains(slot << 3 | function)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void attachTo(int busIndex, int slot, int function, Object node) {
@@ -442,7 +561,7 @@ final class GuestPciTopology {
         } else {
             BridgeDraft bridge = bridgesByIndex.get(busIndex);
             if (bridge == null) {
-                bridge = addRootPort("bus " + busIndex);
+                bridge = addRootPort(LIBVIRT_PORT + " for bus " + busIndex, "bus " + busIndex);
                 bridgesByIndex.put(busIndex, bridge);
             }
             bus = bridge.bus;

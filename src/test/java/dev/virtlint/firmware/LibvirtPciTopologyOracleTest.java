@@ -56,6 +56,33 @@ class LibvirtPciTopologyOracleTest {
                 + "<target dev='vda' bus='virtio'/><address type='pci' bus='0x01' slot='0x00'/></disk>\n"
                 + "<interface type='user'><model type='e1000e'/></interface>\n"
                 + "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>\n");
+        DOMAINS.put("empty root ports of the domain's own are filled first", "<controller type='pci' index='1'"
+                + " model='pcie-root-port'/>\n<controller type='pci' index='2' model='pcie-root-port'/>\n"
+                + "<controller type='pci' index='3' model='pcie-root-port'><target hotplug='off'/></controller>\n"
+                + "<interface type='user'><model type='virtio'/></interface>\n");
+        DOMAINS.put("a switch without addresses: upstream into the first free port, then its downstream ports",
+                "<controller type='pci' index='1' model='pcie-root-port'><target hotplug='off'/></controller>\n"
+                + "<controller type='pci' index='2' model='pcie-root-port'/>\n"
+                + "<controller type='pci' index='3' model='pcie-switch-upstream-port'/>\n"
+                + "<controller type='pci' index='4' model='pcie-switch-downstream-port'/>\n"
+                + "<controller type='pci' index='5' model='pcie-switch-downstream-port'><target hotplug='off'/>"
+                + "</controller>\n<interface type='user'><model type='virtio'/></interface>\n"
+                + "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>\n");
+        DOMAINS.put("a GPU's two functions behind a switch's downstream port, at the addresses the domain gives",
+                "<controller type='pci' index='1' model='pcie-root-port'/>\n"
+                + "<controller type='pci' index='2' model='pcie-switch-upstream-port'>"
+                + "<address type='pci' bus='0x01' slot='0x00' function='0x0'/></controller>\n"
+                + "<controller type='pci' index='3' model='pcie-switch-downstream-port'>"
+                + "<address type='pci' bus='0x02' slot='0x00' function='0x0'/></controller>\n"
+                + "<controller type='pci' index='4' model='pcie-switch-downstream-port'>"
+                + "<address type='pci' bus='0x02' slot='0x01' function='0x0'/></controller>\n"
+                + "<shmem name='gpu'><model type='ivshmem-plain'/><size unit='M'>64</size>"
+                + "<address type='pci' bus='0x03' slot='0x00' function='0x0' multifunction='on'/></shmem>\n"
+                + "<sound model='ich9'><address type='pci' bus='0x03' slot='0x00' function='0x1'/></sound>\n");
+        DOMAINS.put("a Looking Glass shmem takes the domain's free port for its PCI bridge", "<controller type='pci'"
+                + " index='1' model='pcie-root-port'/>\n<controller type='pci' index='2' model='pcie-root-port'/>\n"
+                + "<shmem name='lg'><model type='ivshmem-plain'/><size unit='M'>64</size></shmem>\n"
+                + "<interface type='user'><model type='virtio'/></interface>\n");
     }
 
     @Test
@@ -134,9 +161,11 @@ class LibvirtPciTopologyOracleTest {
             String at = String.format(Locale.ROOT, "%02x.%d ", slot, function);
             String driver = device.path("driver").asText();
             String text = switch (driver) {
-                case "pcie-root-port" -> at + (device.path("hotplug").asBoolean(true) ? "hotplug-port" : "port")
-                        + libvirtBus(byBus, device.path("id").asText());
-                case "pcie-pci-bridge" -> at + "port" + libvirtBus(byBus, device.path("id").asText());
+                case "pcie-root-port", "xio3130-downstream" -> at + (device.path("hotplug").asBoolean(true)
+                        ? "hotplug-port" : "port") + libvirtBus(byBus, device.path("id").asText());
+                // OVMF pads a PCI bridge with a standard hot-plug controller, which QEMU's pcie-pci-bridge has.
+                case "pcie-pci-bridge" -> at + "hotplug-port" + libvirtBus(byBus, device.path("id").asText());
+                case "x3130-upstream" -> at + "port" + libvirtBus(byBus, device.path("id").asText());
                 default -> at + signature(driverBars(driver));
             };
             entries.add(new Entry(slot << 3 | function, text));
