@@ -3,36 +3,39 @@ package dev.virtlint.firmware;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The parts of QEMU's {@code info pci} the oracle compares, by device id: where BAR 2 of each ivshmem device is
- * mapped and each root port's prefetchable window. A device OVMF rejected shows "(not mapped)"; a bridge without a
- * window shows a base above its limit.
+ * The parts of QEMU's {@code info pci} the oracle compares, by device id: where each BAR is mapped (I/O and memory,
+ * the expansion ROM as BAR 6) and each bridge's prefetchable window. A BAR the firmware left unprogrammed, or whose
+ * decoding it turned off, shows "(not mapped)"; a bridge without a window shows a base above its limit.
  */
-record InfoPci(Map<String, Optional<Long>> bar2ById, Map<String, Optional<long[]>> prefetchableWindowById) {
+record InfoPci(Map<String, Map<Integer, Optional<Long>>> barsById,
+               Map<String, Optional<long[]>> prefetchableWindowById) {
 
     private static final Pattern HEADER = Pattern.compile("^\\s*Bus\\s+\\d+, device\\s+\\d+, function \\d+:");
-    private static final Pattern BAR2 = Pattern.compile("BAR2: 64 bit prefetchable memory (?:at 0x([0-9a-f]+)|\\(not mapped\\))");
+    private static final Pattern BAR = Pattern.compile(
+            "BAR(\\d): (?:I/O|\\d+ bit (?:prefetchable )?memory) (?:at 0x([0-9a-f]+)|\\(not mapped\\))");
     private static final Pattern WINDOW = Pattern.compile("prefetchable memory range \\[0x([0-9a-f]+), 0x([0-9a-f]+)\\]");
     private static final Pattern ID = Pattern.compile("^\\s*id \"([^\"]*)\"");
 
     static InfoPci parse(String text) {
-        Map<String, Optional<Long>> bars = new HashMap<>();
+        Map<String, Map<Integer, Optional<Long>>> bars = new HashMap<>();
         Map<String, Optional<long[]>> windows = new HashMap<>();
-        Optional<Long> bar = null;
+        Map<Integer, Optional<Long>> deviceBars = new TreeMap<>();
         Optional<long[]> window = null;
         for (String line : text.lines().toList()) {
             if (HEADER.matcher(line).find()) {
-                bar = null;
+                deviceBars = new TreeMap<>();
                 window = null;
                 continue;
             }
-            Matcher barMatch = BAR2.matcher(line);
+            Matcher barMatch = BAR.matcher(line);
             if (barMatch.find()) {
-                bar = barMatch.group(1) == null ? Optional.empty()
-                        : Optional.of(Long.parseUnsignedLong(barMatch.group(1), 16));
+                deviceBars.put(Integer.parseInt(barMatch.group(1)), barMatch.group(2) == null ? Optional.empty()
+                        : Optional.of(Long.parseUnsignedLong(barMatch.group(2), 16)));
             }
             Matcher windowMatch = WINDOW.matcher(line);
             if (windowMatch.find()) {
@@ -43,14 +46,17 @@ record InfoPci(Map<String, Optional<Long>> bar2ById, Map<String, Optional<long[]
             }
             Matcher id = ID.matcher(line);
             if (id.find()) {
-                if (bar != null) {
-                    bars.put(id.group(1), bar);
-                }
+                bars.put(id.group(1), Map.copyOf(deviceBars));
                 if (window != null) {
                     windows.put(id.group(1), window);
                 }
             }
         }
         return new InfoPci(Map.copyOf(bars), Map.copyOf(windows));
+    }
+
+    /** Where BAR {@code index} of device {@code id} is mapped; empty when it is not, or the device has no such BAR. */
+    Optional<Long> address(String id, int index) {
+        return barsById.getOrDefault(id, Map.of()).getOrDefault(index, Optional.empty());
     }
 }

@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -62,9 +63,9 @@ final class OvmfBoot {
             Files.copy(ovmf.code(), code);
             Files.copy(ovmf.vars(), vars);
             Path serial = directory.resolve("serial.txt");
-            for (int i = 0; i < oracleCase.barSizes().size(); i++) {
-                try (RandomAccessFile file = new RandomAccessFile(directory.resolve("bar" + i).toFile(), "rw")) {
-                    file.setLength(oracleCase.barSizes().get(i));
+            for (Map.Entry<String, Long> backing : oracleCase.files().entrySet()) {
+                try (RandomAccessFile file = new RandomAccessFile(directory.resolve(backing.getKey()).toFile(), "rw")) {
+                    file.setLength(backing.getValue());
                 }
             }
             return run(qemu.processBuilder(oracleCase.arguments(code, vars, serial, directory)), serial, stopDeadline);

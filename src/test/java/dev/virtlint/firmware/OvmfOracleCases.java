@@ -1,6 +1,9 @@
 package dev.virtlint.firmware;
 
+import static dev.virtlint.firmware.OvmfOracleCase.downstream;
+import static dev.virtlint.firmware.OvmfOracleCase.emptyDownstream;
 import static dev.virtlint.firmware.OvmfOracleCase.hintedPort;
+import static dev.virtlint.firmware.OvmfOracleCase.libvirt;
 import static dev.virtlint.firmware.OvmfOracleCase.port;
 import static dev.virtlint.firmware.OvmfOracleCase.root;
 
@@ -11,7 +14,8 @@ import java.util.Optional;
 /**
  * The boots of the OVMF oracle, the same for every release: vendors and widths OVMF trusts or not, GuestPhysBits, 1 GiB
  * pages, maxmem, X-PciMmio64Mb, BARs from 256 MiB to 256 GiB on the root bus and behind hot-pluggable and fixed root
- * ports, one GPU and several. The names say what the boot shows; where releases differ, which release does what. Quick
+ * ports, one GPU and several, and GPUs with a real board's BARs among libvirt's devices, behind root ports and PCIe
+ * switches ({@link #gpus}). The names say what the boot shows; where releases differ, which release does what. Quick
  * ones run in every {@code mvn test}; the rest with {@code -Dvirtlint.oracle.full=true}.
  */
 final class OvmfOracleCases {
@@ -148,7 +152,75 @@ final class OvmfOracleCases {
                 0, null, port(false, 64 * G), port(true));
         c.full("EPYC: two 256 GiB GPUs rejected one after the other, the firmware stops", amd(40), 2, 0, null,
                 port(false, 256 * G), port(false, 256 * G));
+        c.full("Intel at 40 bits, X-PciMmio64Mb=32800: a 32 GiB GPU on pcie.0 and five libvirt ports: two lose padding",
+                intel(40), 2, 0, "32800", consumer(32 * G, false),
+                port(true, new OvmfOracleCase.LibvirtDevice("virtio-serial-pci")), port(true, OvmfOracleCase.USB),
+                port(true, OvmfOracleCase.BALLOON), port(true, new OvmfOracleCase.LibvirtDevice("virtio-rng-pci")),
+                port(true));
+        c.full("Intel at 40 bits, X-PciMmio64Mb=32800: that GPU and a 512 MiB Looking Glass shmem: the shmem goes",
+                intel(40), 2, 0, "32800", consumer(32 * G, false),
+                port(true, new OvmfOracleCase.PciBridge(List.of(new OvmfOracleCase.Shmem(512 * M)))),
+                port(true, new OvmfOracleCase.LibvirtDevice("virtio-serial-pci")), port(true, OvmfOracleCase.USB),
+                port(true, OvmfOracleCase.BALLOON), port(true, new OvmfOracleCase.LibvirtDevice("virtio-rng-pci")),
+                port(true));
+        c.full("EPYC: 127 GiB on pcie.0, three hot-pluggable ports with 16 MiB: two lose their padding, not the devices",
+                amd(40), 2, 0, null, root(64 * G), root(32 * G), root(16 * G), root(8 * G), root(4 * G), root(2 * G),
+                root(G), port(true, 16 * M), port(true, 16 * M), port(true, 16 * M));
+        gpus(c);
         return List.copyOf(c.cases);
+    }
+
+    /**
+     * GPUs with a real board's BARs ({@link OvmfOracleCase.Gpu}) among the devices and root ports libvirt adds to every
+     * q35 domain: on pcie.0, behind hot-pluggable and fixed root ports, behind a PCIe switch, one, two and four of
+     * them, with and without their audio function; consumer boards (16 MiB BAR 0, a BAR 1 of 256 MiB to 32 GiB,
+     * 32 MiB BAR 3) and data-centre ones (BAR 1 of 64 and 128 GiB). Sizes from shared/knowledge/host-facts.md §8.
+     */
+    private static void gpus(OvmfOracleCases c) {
+        List<OvmfOracleCase.Part> none = List.of();
+        c.quick("GPU: RTX 4090 with ReBAR (32 GiB) and its audio on pcie.0, EPYC at 40 bits", amd(40),
+                libvirt(List.of(consumer(32 * G, true))));
+        c.quick("GPU: RTX 4090 (16 GiB) and audio behind a hot-pluggable root port, Intel at 39 bits", intel(39),
+                libvirt(none, port(true, consumer(16 * G, true))));
+        c.quick("GPU: two RTX 4090 (16 GiB) behind fixed ports, Intel at 40 bits: VGA controllers are never rejected",
+                intel(40), libvirt(none, port(false, consumer(16 * G, true)), port(false, consumer(16 * G, true))));
+        c.quick("GPU: RTX 4090 (32 GiB) behind a switch beside an empty hot-pluggable and an empty fixed port, EPYC 40",
+                amd(40), libvirt(none, port(true, pcieSwitch(downstream(true, consumer(32 * G, true)),
+                        emptyDownstream(true), emptyDownstream(false)))));
+        c.quick("GPU: two A100 (64 GiB) behind hot-pluggable ports, EPYC at 40 bits: BAR 3 pushes the second out",
+                amd(40), libvirt(none, port(true, dataCentre(64 * G)), port(true, dataCentre(64 * G))));
+        c.quick("GPU: four H100 PCIe (128 GiB) behind one switch, Intel at 43 bits: 896 GiB of the 1 TiB window",
+                intel(43), libvirt(none, port(true, pcieSwitch(downstream(true, dataCentre(128 * G)),
+                        downstream(true, dataCentre(128 * G)), downstream(true, dataCentre(128 * G)),
+                        downstream(true, dataCentre(128 * G))))));
+
+        c.full("GPU: 256 MiB BAR 1 (no ReBAR) and audio behind a fixed root port, Intel at 40: classic window",
+                intel(40), libvirt(none, port(false, consumer(256 * M, true))));
+        c.full("GPU: H100 PCIe (128 GiB) on pcie.0, EPYC at 40 bits: BAR 3 overflows the window, the firmware stops",
+                amd(40), libvirt(List.of(dataCentre(128 * G))));
+        c.full("GPU: H100 PCIe (128 GiB) behind a hot-pluggable port, EPYC at 40 bits: rejected", amd(40),
+                libvirt(none, port(true, dataCentre(128 * G))));
+        c.full("GPU: H100 PCIe (128 GiB) behind a hot-pluggable port, Intel at 46 bits: 8 TiB window", intel(46),
+                libvirt(none, port(true, dataCentre(128 * G))));
+        c.full("GPU: H100 SXM (16 MiB, 128 GiB, 32 MiB, all 64-bit) behind a switch, Intel at 42 bits", intel(42),
+                libvirt(none, port(true, pcieSwitch(downstream(true, hopperSxm())))));
+        c.full("GPU: two RTX 4090 (32 GiB) with audio behind one switch's fixed ports, EPYC at 40: 96 GiB window",
+                amd(40), libvirt(none, port(true, pcieSwitch(downstream(false, consumer(32 * G, true)),
+                        downstream(false, consumer(32 * G, true))))));
+        c.full("GPU: two RTX 4090 (32 GiB) with audio behind fixed root ports, EPYC at 40 bits", amd(40),
+                libvirt(none, port(false, consumer(32 * G, true)), port(false, consumer(32 * G, true))));
+        c.full("GPU: two A100 (64 GiB) behind hot-pluggable ports, Intel at 46 bits: both placed", intel(46),
+                libvirt(none, port(true, dataCentre(64 * G)), port(true, dataCentre(64 * G))));
+        c.full("GPU: four RTX 4090 (32 GiB) behind fixed root ports, EPYC at 40: no room, and none may be rejected",
+                amd(40),
+                libvirt(none, port(false, consumer(32 * G, true)), port(false, consumer(32 * G, true)),
+                        port(false, consumer(32 * G, true)), port(false, consumer(32 * G, true))));
+        c.full("GPU: four RTX 4090 (16 GiB) with audio behind hot-pluggable root ports, Intel at 41 bits", intel(41),
+                libvirt(none, port(true, consumer(16 * G, true)), port(true, consumer(16 * G, true)),
+                        port(true, consumer(16 * G, true)), port(true, consumer(16 * G, true))));
+        c.full("GPU: RTX 4090 (8 GiB) without audio on pcie.0 and one behind a switch, Intel at 39 bits", intel(39),
+                libvirt(List.of(consumer(8 * G, false)),
+                        port(true, pcieSwitch(downstream(true, consumer(8 * G, true))))));
     }
 
     private static FirmwareCpu amd(int bits) {
@@ -176,30 +248,56 @@ final class OvmfOracleCases {
         return new FirmwareCpu(FirmwareCpu.INTEL, bits, false, 0);
     }
 
+    /** A GeForce-like board: a VGA controller with its audio function. */
+    private static OvmfOracleCase.Gpu consumer(long largeBar, boolean audio) {
+        return new OvmfOracleCase.Gpu(new OvmfOracleCase.GpuBars(largeBar, false, true), audio);
+    }
+
+    /** An A100 or H100 PCIe board: a 3D controller without audio. */
+    private static OvmfOracleCase.Gpu dataCentre(long largeBar) {
+        return new OvmfOracleCase.Gpu(new OvmfOracleCase.GpuBars(largeBar, false, false), false);
+    }
+
+    /** H100 SXM (HGX) and H20: BAR 0 of 16 MiB is 64-bit prefetchable too (shared/corpus/sysfs-samples). */
+    private static OvmfOracleCase.Gpu hopperSxm() {
+        return new OvmfOracleCase.Gpu(new OvmfOracleCase.GpuBars(128 * G, true, false), false);
+    }
+
+    private static OvmfOracleCase.Switch pcieSwitch(OvmfOracleCase.DownstreamPort... ports) {
+        return new OvmfOracleCase.Switch(List.of(ports));
+    }
+
     private void quick(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
-                       OvmfOracleCase.Slot... layout) {
-        add(name, cpu, ramGib, maxMemGib, knob, true, layout);
+                       OvmfOracleCase.Part... rootBus) {
+        add(name, cpu, ramGib, maxMemGib, knob, true, List.of(rootBus));
     }
 
     private void full(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
-                      OvmfOracleCase.Slot... layout) {
-        add(name, cpu, ramGib, maxMemGib, knob, false, layout);
+                      OvmfOracleCase.Part... rootBus) {
+        add(name, cpu, ramGib, maxMemGib, knob, false, List.of(rootBus));
+    }
+
+    private void quick(String name, FirmwareCpu cpu, List<OvmfOracleCase.Part> rootBus) {
+        add(name, cpu, 2, 0, null, true, rootBus);
+    }
+
+    private void full(String name, FirmwareCpu cpu, List<OvmfOracleCase.Part> rootBus) {
+        add(name, cpu, 2, 0, null, false, rootBus);
     }
 
     /** A case on a named CPU model instead of the vendor's usual one. */
     private void full(String name, String model, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
-                      OvmfOracleCase.Slot... layout) {
-        add(name, model, cpu, ramGib, maxMemGib, knob, false, layout);
+                      OvmfOracleCase.Part... rootBus) {
+        add(name, model, cpu, ramGib, maxMemGib, knob, false, List.of(rootBus));
     }
 
     private void add(String name, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob, boolean quick,
-                     OvmfOracleCase.Slot... layout) {
-        add(name, cpu.vendorId().equals(FirmwareCpu.AMD) ? EPYC : SKYLAKE, cpu, ramGib, maxMemGib, knob, quick, layout);
+                     List<OvmfOracleCase.Part> rootBus) {
+        add(name, cpu.vendorId().equals(FirmwareCpu.AMD) ? EPYC : SKYLAKE, cpu, ramGib, maxMemGib, knob, quick, rootBus);
     }
 
     private void add(String name, String model, FirmwareCpu cpu, int ramGib, int maxMemGib, String knob,
-                     boolean quick, OvmfOracleCase.Slot... layout) {
-        cases.add(new OvmfOracleCase(name, cpu, model, ramGib, maxMemGib, Optional.ofNullable(knob), List.of(layout),
-                quick));
+                     boolean quick, List<OvmfOracleCase.Part> rootBus) {
+        cases.add(new OvmfOracleCase(name, cpu, model, ramGib, maxMemGib, Optional.ofNullable(knob), rootBus, quick));
     }
 }

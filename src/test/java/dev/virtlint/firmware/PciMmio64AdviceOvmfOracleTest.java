@@ -108,7 +108,7 @@ class PciMmio64AdviceOvmfOracleTest {
         assertEquals("", after.error(), "the fixed domain's boot could not be judged");
         InfoPci pci = InfoPci.parse(after.infoPci());
         List<String> unmapped = fixed.standInIds().stream()
-                .filter(id -> pci.bar2ById().getOrDefault(id, Optional.empty()).isEmpty()).toList();
+                .filter(id -> pci.address(id, 2).isEmpty()).toList();
         assertTrue(after.reachedBoot(), "with the advised window OVMF stopped before its boot manager:\n"
                 + after.infoPci());
         assertEquals(List.of(), unmapped, "BARs OVMF left unmapped with the advised window:\n" + after.infoPci());
