@@ -117,8 +117,8 @@ public final class HostRootReader {
         if (files.exists(StackDetector.STACK_FILE)) {
             return RomFiles.none();
         }
-        List<RomFile> listed = romPaths().stream().map(path -> RomFileReader.read(files.resolve(""), path)).toList();
-        return RomFiles.onRoot(files.resolve(""), listed);
+        return RomFiles.onRoot(files.resolve(""),
+                () -> romPaths().stream().map(path -> RomFileReader.read(files.resolve(""), path)).toList());
     }
 
     /** The absolute ROM paths a snapshot of this root records. */

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,12 +28,39 @@ public final class RomFiles {
 
     /** Where a root read as it is keeps the files; empty for a capture. */
     private final Optional<Path> root;
+    /** A capture's files, or the files of a root read as it is that were asked for. */
     private final Map<String, RomFile> files;
+    /**
+     * The files a root read as it is names in its own domain definitions and keeps in its vgabios directory, read
+     * when first needed ({@code host-facts}, a snapshot): a lint asks only for its domain's ROMs, and on the live host
+     * (the hook, at every start) reading every ROM of every domain would be work nobody uses.
+     */
+    private final Listing listing;
 
-    private RomFiles(Optional<Path> root, Map<String, RomFile> files) {
+    private RomFiles(Optional<Path> root, Map<String, RomFile> files, Listing listing) {
         this.root = root;
         this.files = Map.copyOf(files);
+        this.listing = listing;
     }
+
+    /** Read once, by whichever copy of the facts first needs it; the copies {@link #including} makes share it. */
+    private static final class Listing {
+        private final Supplier<Collection<RomFile>> reader;
+        private Map<String, RomFile> read;
+
+        Listing(Supplier<Collection<RomFile>> reader) {
+            this.reader = reader;
+        }
+
+        synchronized Map<String, RomFile> files() {
+            if (read == null) {
+                read = Map.copyOf(byPath(reader.get()));
+            }
+            return read;
+        }
+    }
+
+    private static final Listing NOTHING_LISTED = new Listing(List::of);
 
     /** No ROM files and no root to read any from: host facts built by hand. */
     public static RomFiles none() {
@@ -41,12 +69,12 @@ public final class RomFiles {
 
     /** The files a capture recorded; it can tell nothing about any other. */
     static RomFiles captured(Collection<RomFile> recorded) {
-        return new RomFiles(Optional.empty(), byPath(recorded));
+        return new RomFiles(Optional.empty(), byPath(recorded), NOTHING_LISTED);
     }
 
-    /** A root read as it is: {@code listed} are the files its domains name, other paths are read on request. */
-    static RomFiles onRoot(Path root, Collection<RomFile> listed) {
-        return new RomFiles(Optional.of(root), byPath(listed));
+    /** A root read as it is: {@code listed} reads the files its domains name, other paths are read on request. */
+    static RomFiles onRoot(Path root, Supplier<Collection<RomFile>> listed) {
+        return new RomFiles(Optional.of(root), Map.of(), new Listing(listed));
     }
 
     private static Map<String, RomFile> byPath(Collection<RomFile> files) {
@@ -62,12 +90,18 @@ public final class RomFiles {
 
     /** What the host shows and a snapshot records, by path. */
     public List<RomFile> files() {
-        return new TreeMap<>(files).values().stream().toList();
+        return new TreeMap<>(all()).values().stream().toList();
+    }
+
+    private Map<String, RomFile> all() {
+        Map<String, RomFile> all = new TreeMap<>(listing.files());
+        all.putAll(files);
+        return all;
     }
 
     /** The facts of the file at {@code path}; empty when they were neither captured nor read. */
     public Optional<RomFile> lookup(String path) {
-        return Optional.ofNullable(files.get(path));
+        return Optional.ofNullable(files.get(path)).or(() -> Optional.ofNullable(listing.files().get(path)));
     }
 
     /** These files with the absolute {@code paths} not yet known read from the root; a capture is returned as it is. */
@@ -81,7 +115,7 @@ public final class RomFiles {
                 more.put(path, RomFileReader.read(root.get(), path));
             }
         }
-        return new RomFiles(root, more);
+        return new RomFiles(root, more, listing);
     }
 
     /**
@@ -154,12 +188,12 @@ public final class RomFiles {
     /** Equal when they know the same files: where others would be read from is no fact about the host. */
     @Override
     public boolean equals(Object other) {
-        return other instanceof RomFiles that && files.equals(that.files);
+        return other instanceof RomFiles that && all().equals(that.all());
     }
 
     @Override
     public int hashCode() {
-        return files.hashCode();
+        return all().hashCode();
     }
 
     @Override

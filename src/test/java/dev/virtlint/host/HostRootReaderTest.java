@@ -138,7 +138,7 @@ class HostRootReaderTest {
         HostFacts facts = HostRootReader.read(root);
         assertEquals(new HostFacts(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), KernelIommu.UNKNOWN,
-                QemuProcess.UNKNOWN, RomFiles.onRoot(root, List.of()), Optional.empty(), List.of()), facts);
+                QemuProcess.UNKNOWN, RomFiles.onRoot(root, List::of), Optional.empty(), List.of()), facts);
         assertEquals(Optional.empty(), facts.iommuAddressWidth());
         assertEquals(Optional.empty(), facts.amdHtHoleReserved());
         assertEquals(Optional.empty(), facts.iommuEnabled());
