@@ -16,6 +16,7 @@ import dev.virtlint.firmware.Aperture;
 import dev.virtlint.firmware.OvmfModel;
 import dev.virtlint.firmware.OvmfPlan;
 import dev.virtlint.firmware.OvmfRelease;
+import dev.virtlint.firmware.OvmfReleaseSpan;
 import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.lint.LintEnvironment;
@@ -67,9 +68,9 @@ final class FirmwareMapView {
         out.println("firmware         " + aperture.explanation());
         OvmfRelease release = view.get().plan().input().release();
         out.println("ovmf release     " + release + (environment.ovmfAssumed() ? ", assumed: nothing names the host's"
-                + " (give --ovmf-version or --host-root); the lint checks "
-                + OvmfRelease.RANGE_WHEN_UNNAMED.stream().map(OvmfRelease::toString).collect(Collectors.joining(" and "))
-                + " (the booted 2026.08 is modelled exactly as Debian's 2025.02)"
+                + " (give --ovmf-version or --host-root); the lint checks every release from "
+                + OvmfRelease.OLDEST_ASSUMED + ", in spans the model cannot tell apart: "
+                + OvmfReleaseSpan.WHEN_UNNAMED.stream().map(OvmfReleaseSpan::label).collect(Collectors.joining("; "))
                 : ", " + release.evidence()));
         if (aperture.size() == 0) {
             out.println("ovmf-mmio64      none: OVMF has no 64-bit PCI window");

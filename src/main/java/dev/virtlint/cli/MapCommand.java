@@ -101,7 +101,8 @@ final class MapCommand implements Callable<Integer> {
             return ExitCodes.USAGE_OR_INPUT;
         }
         Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
-        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
+        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu(),
+                environment.ovmfAssumed());
         List<Platform> shown = unknown.any() ? sampleHosts(unknown, environment.hostCpu()).stream()
                 .map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList() : List.of(onRunsHost);
         Optional<Platform> unpredictable = shown.stream().filter(p -> p.addressMap().isEmpty()).findFirst();

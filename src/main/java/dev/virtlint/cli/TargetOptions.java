@@ -80,8 +80,9 @@ final class TargetOptions {
     Version libvirtVersion;
 
     @Option(names = "--ovmf-version", paramLabel = "YYYY.MM",
-            description = "OVMF (edk2) release the guest boots (default: detected, else " + TargetStack.DEFAULT_OVMF
-                    + ").")
+            description = "OVMF (edk2) release the guest boots, such as 2024.02 or a package version such as"
+                    + " 2025.02-8+deb13u1 (default: detected from --host-root, else every release from "
+                    + "2022.02, in the spans the model tells apart).")
     String ovmfVersion;
 
     @Option(names = "--libvirt-schemas", paramLabel = "DIR",

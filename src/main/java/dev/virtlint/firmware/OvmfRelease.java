@@ -30,11 +30,11 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
      */
     public static final List<OvmfRelease> BOOTED = List.of(EDK2_2022_11, DEBIAN_2025_02, DEBIAN_2026_08);
     /**
-     * The builds a UEFI guest is checked under where nothing says which OVMF its host runs: Debian 12's and 13's. The
-     * booted 2026.08 is left out because the model treats it exactly as Debian's 2025.02 (every behaviour here is the
-     * same for both, which OvmfReleaseTest checks): a third run per UEFI guest would give the same findings.
+     * The oldest release a guest is checked under where nothing says which OVMF its host runs (see
+     * {@link OvmfReleaseSpan#WHEN_UNNAMED}): Ubuntu 22.04's edk2 2022.02, the oldest OVMF in a distribution still
+     * supported (RHEL 8's edk2-20220126 is the same release). Older ones are checked when named.
      */
-    public static final List<OvmfRelease> RANGE_WHEN_UNNAMED = List.of(EDK2_2022_11, DEBIAN_2025_02);
+    public static final OvmfRelease OLDEST_ASSUMED = new OvmfRelease(2022, 2);
     /**
      * The newest release the model covers: edk2's history was read up to commit c5aa7e7d94 (2026-08-06, tags through
      * edk2-stable202605), and the oracle boots Debian's 2026.08+ds-2 (docs/ovmf-releases.md). A later release is
@@ -84,6 +84,22 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
 
     public boolean isAtLeast(int otherYear, int otherMonth) {
         return compareTo(new OvmfRelease(otherYear, otherMonth)) >= 0;
+    }
+
+    /**
+     * Everything the model does differently from one release to another: two builds with the same behaviour get the
+     * same window and BAR placement for every guest (OvmfReleaseTest checks that it names every behaviour method).
+     */
+    public record Behaviour(boolean parsesKnobAsUint32, boolean hasDynamicWindow, boolean padsHotplugPortsIn64BitSpace,
+                            boolean movesWindowBelowReservations, boolean honoursGuestPhysBits,
+                            boolean knobOverridesDynamicWindow,
+                            boolean placesNonPrefetchable64BitBarsInBridgePrefetchableWindows, int physBitsCap) {
+    }
+
+    public Behaviour behaviour() {
+        return new Behaviour(parsesKnobAsUint32(), hasDynamicWindow(), padsHotplugPortsIn64BitSpace(),
+                movesWindowBelowReservations(), honoursGuestPhysBits(), knobOverridesDynamicWindow(),
+                placesNonPrefetchable64BitBarsInBridgePrefetchableWindows(), physBitsCap());
     }
 
     /** The oracle test boots this build, so the model's window and BAR placement are checked against it. */

@@ -60,11 +60,15 @@ public final class HostRange {
 
     /** The host facts that are unknown to this run and change what some rule concludes about this domain. */
     public static Dimensions dimensions(DomainDef domain, TargetStack stack, HostCpu host) {
-        return dimensions(domain, PlatformResolver.resolve(domain, stack, host), host);
+        return dimensions(domain, PlatformResolver.resolve(domain, stack, host), host, false);
     }
 
-    /** As above, from the platform already resolved on the run's own {@code host}. */
-    public static Dimensions dimensions(DomainDef domain, Platform withoutHost, HostCpu host) {
+    /**
+     * As above, from the platform already resolved on the run's own {@code host}. Where {@code ovmfAssumed} (nothing
+     * names the host's OVMF, so every span of releases is checked), the host's width counts wherever some release
+     * reads it, so that the rules run once for all spans see the same hosts under each.
+     */
+    public static Dimensions dimensions(DomainDef domain, Platform withoutHost, HostCpu host, boolean ovmfAssumed) {
         boolean hostdevs = !domain.pciHostdevs().isEmpty();
         // The vCPU takes the host's vendor under KVM, and VFIO cannot map guest RAM into an AMD host's
         // HyperTransport hole whatever the vCPU's vendor.
@@ -73,8 +77,9 @@ public final class HostRange {
         boolean emulatedWidth = domain.cpu().flatMap(cpu -> cpu.maxPhysAddr())
                 .filter(max -> max.mode().equals("emulate")).flatMap(MaxPhysAddr::bits).isPresent();
         // OVMF 2024.08 and later read CPUID's guest-phys-bits, which QEMU fills from the host under KVM.
-        boolean firmwareReadsHostWidth = domain.os().usesUefi() && OvmfRelease.parse(withoutHost.stack().ovmf())
-                .map(OvmfRelease::honoursGuestPhysBits).orElse(false) && GuestPhysBits.readsHostWidth(domain, withoutHost);
+        boolean firmwareReadsHostWidth = domain.os().usesUefi() && (ovmfAssumed || OvmfRelease.parse(withoutHost
+                .stack().ovmf()).map(OvmfRelease::honoursGuestPhysBits).orElse(false))
+                && GuestPhysBits.readsHostWidth(domain, withoutHost);
         boolean physBits = host.physBits().isEmpty()
                 && (!withoutHost.physBits().isKnown() || emulatedWidth || firmwareReadsHostWidth);
         return new Dimensions(vendor, physBits, narrowestHolding(domain));

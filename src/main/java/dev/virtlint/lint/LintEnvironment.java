@@ -19,7 +19,7 @@ import dev.virtlint.schema.DomainSchema;
  *                       configuration): findings that hold on some of them name the hosts
  * @param libvirtSchemas where {@code domain.rng} and the files it includes are: the installed libvirt's by default
  * @param ovmfAssumed    the stack's OVMF release is virt-lint's default, not one the run was given or found on a
- *                       host: a UEFI guest is then checked under every release virt-lint verifies
+ *                       host: a UEFI guest is then checked under every span of releases virt-lint models (OvmfReleaseSpan)
  */
 public record LintEnvironment(TargetStack stack, HostCpu hostCpu, Optional<HostFacts> hostFacts,
                               Optional<String> hostName, DeclaredDevices declaredDevices, Path libvirtSchemas,
@@ -60,7 +60,7 @@ public record LintEnvironment(TargetStack stack, HostCpu hostCpu, Optional<HostF
         return new LintEnvironment(stack, cpu, hostFacts, hostName, declaredDevices, libvirtSchemas, ovmfAssumed);
     }
 
-    /** This environment with the OVMF release left to the range of verified releases. */
+    /** This environment with the OVMF release unknown, so that a UEFI guest is checked under every span of releases. */
     public LintEnvironment withOvmfAssumed() {
         return new LintEnvironment(stack, hostCpu, hostFacts, hostName, declaredDevices, libvirtSchemas, true);
     }

@@ -7,15 +7,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.function.Predicate;
 
 import dev.virtlint.config.Suppressions;
 import dev.virtlint.domain.DomainBuilder;
 import dev.virtlint.domain.DomainDef;
-import dev.virtlint.firmware.OvmfRelease;
+import dev.virtlint.firmware.OvmfReleaseSpan;
 import dev.virtlint.host.HostFacts;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.platform.Platform;
 import dev.virtlint.platform.PlatformResolver;
+import dev.virtlint.rules.Family;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.LintContext;
 import dev.virtlint.rules.NotChecked;
@@ -137,16 +139,28 @@ public final class Linter {
     }
 
     /**
-     * The findings on one host; where the run assumes the OVMF release (nothing named it) and the guest boots UEFI,
-     * under each release of {@link OvmfRelease#RANGE_WHEN_UNNAMED}, merged by {@link NamedVerdicts}.
+     * The findings on one host. Where the run assumes the OVMF release (nothing named it) and the guest boots UEFI,
+     * the firmware rules run once per span of {@link OvmfReleaseSpan#WHEN_UNNAMED}, merged by {@link NamedVerdicts},
+     * and every other rule once: only the firmware rules read the release (OvmfReleaseSpanLintTest checks that the
+     * others conclude the same under each), and running them alone keeps the spans from costing a full lint each.
      */
     private HostVerdicts checkOn(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
         if (!environment.ovmfAssumed() || !domain.os().usesUefi()) {
-            return checkOnHosts(domain, environment, notChecked);
+            return checkOnHosts(domain, environment, notChecked, rule -> true);
         }
-        List<OvmfRelease> releases = OvmfRelease.RANGE_WHEN_UNNAMED;
-        return combined(NamedVerdicts.Kind.OVMF_RELEASES, releases.stream().map(OvmfRelease::toString).toList(),
-                i -> checkOnHosts(domain, environment.withOvmf(releases.get(i).parseableText()), notChecked));
+        HostVerdicts others = checkOnHosts(domain, environment, notChecked, rule -> !readsOvmfRelease(rule));
+        List<OvmfReleaseSpan> spans = OvmfReleaseSpan.WHEN_UNNAMED;
+        HostVerdicts firmware = combined(NamedVerdicts.Kind.OVMF_RELEASES, spans.stream().map(OvmfReleaseSpan::label)
+                .toList(), i -> checkOnHosts(domain, environment.withOvmf(spans.get(i).modelledAs().parseableText()),
+                notChecked, Linter::readsOvmfRelease));
+        List<Finding> findings = new ArrayList<>(others.findings());
+        findings.addAll(firmware.findings());
+        return new HostVerdicts(findings, others.context());
+    }
+
+    /** The firmware rules are the ones that read OVMF's model, and with it the release. */
+    private static boolean readsOvmfRelease(Rule rule) {
+        return rule.meta().family() == Family.FIRMWARE;
     }
 
     /** Each named setting checked in turn and merged by {@link NamedVerdicts}; the context is the last setting's. */
@@ -160,13 +174,15 @@ public final class Linter {
         return new HostVerdicts(NamedVerdicts.combine(kind, runs), last.context());
     }
 
-    private HostVerdicts checkOnHosts(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
+    private HostVerdicts checkOnHosts(DomainDef domain, LintEnvironment environment, NotChecked notChecked,
+                                      Predicate<Rule> which) {
         Optional<HostFacts> facts = environment.hostFacts().map(hostFacts -> hostFacts.withRomFiles(domain.romFiles()));
         Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
-        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu());
+        HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu(),
+                environment.ovmfAssumed());
         if (!unknown.any()) {
             LintContext context = context(domain, onRunsHost, List.of(onRunsHost), environment, facts, notChecked);
-            return new HostVerdicts(checkOn(context), context);
+            return new HostVerdicts(checkOn(context, which), context);
         }
         List<HostCpu> hosts = HostRange.hosts(unknown, environment.hostCpu());
         List<Platform> platforms = hosts.stream()
@@ -174,7 +190,7 @@ public final class Linter {
         List<ScenarioVerdicts.Run> runs = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             runs.add(new ScenarioVerdicts.Run(hosts.get(i),
-                    checkOn(context(domain, platforms.get(i), platforms, environment, facts, notChecked))));
+                    checkOn(context(domain, platforms.get(i), platforms, environment, facts, notChecked), which)));
         }
         return new HostVerdicts(ScenarioVerdicts.combine(unknown, runs),
                 context(domain, platforms.get(0), platforms, environment, facts, notChecked));
@@ -191,10 +207,10 @@ public final class Linter {
      * The findings of the rules that read only the domain. Where the domain's machine type raised the QEMU nothing
      * named, each says so in its data, as every prediction behind it assumed that release.
      */
-    private List<Finding> checkOn(LintContext context) {
+    private List<Finding> checkOn(LintContext context, Predicate<Rule> which) {
         List<Finding> findings = new ArrayList<>();
         for (Rule rule : rules) {
-            if (!rule.readsOtherRulesOutcome()) {
+            if (!rule.readsOtherRulesOutcome() && which.test(rule)) {
                 findings.addAll(rule.check(context));
             }
         }

@@ -6,9 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.virtlint.firmware.OvmfReleaseSpan;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.Fix;
 import dev.virtlint.rules.Severity;
+import dev.virtlint.rules.firmware.OvmfEvidence;
 import dev.virtlint.xml.Span;
 
 /**
@@ -18,7 +20,7 @@ import dev.virtlint.xml.Span;
  * <li>{@link Kind#FLEET}: each host of a fleet (the captured hosts a configuration's {@code hosts:} lists), the
  * question an operator asks before placing or migrating a guest. A finding on some hosts keeps the rule's severity:
  * these are real hosts, so a failure there is real;</li>
- * <li>{@link Kind#OVMF_RELEASES}: each release of {@link dev.virtlint.firmware.OvmfRelease#RANGE_WHEN_UNNAMED}, where
+ * <li>{@link Kind#OVMF_RELEASES}: each span of {@link dev.virtlint.firmware.OvmfReleaseSpan#WHEN_UNNAMED}, where
  * the run does not know which one the
  * host has. A finding under some releases is at most a warning, like a finding on some hosts of a
  * {@link HostRange}, and says which fact settles it.</li>
@@ -35,6 +37,12 @@ final class NamedVerdicts {
         OVMF_RELEASES("With OVMF ", "ovmfReleases", "give the release with --ovmf-version (or 'ovmf-version' in"
                 + " .virt-lint.yaml, or --host-root) for its fix", Optional.of("This run does not know the host's OVMF"
                 + " release: give --ovmf-version, 'ovmf-version' in .virt-lint.yaml, or --host-root"));
+
+        /** "hv01, hv02 and hv03"; OVMF's spans as the releases they hold together ("2024.08+"). */
+        String names(List<String> settings) {
+            return this == OVMF_RELEASES ? OvmfReleaseSpan.describe(OvmfReleaseSpan.byLabels(settings))
+                    : NamedVerdicts.names(settings);
+        }
 
         final String prefix;
         final String dataKey;
@@ -70,7 +78,9 @@ final class NamedVerdicts {
         }
         List<Finding> verdicts = new ArrayList<>();
         for (Map<String, Finding> inSettings : byKey.values()) {
-            verdicts.add(verdict(kind, inSettings, inSettings.size() == runs.size()));
+            boolean everySetting = inSettings.size() == runs.size();
+            verdicts.add(kind == Kind.OVMF_RELEASES ? ovmfVerdict(inSettings, everySetting)
+                    : verdict(kind, inSettings, everySetting));
         }
         return verdicts;
     }
@@ -80,6 +90,55 @@ final class NamedVerdicts {
         if (everySetting && inSettings.values().stream().allMatch(f -> ScenarioVerdicts.sameOutcome(f, first))) {
             return first;
         }
+        return merged(kind, inSettings, everySetting);
+    }
+
+    /**
+     * A finding under some or all spans of OVMF releases. Each run names the release it was checked as ("OVMF 2023.08
+     * places …"), which stands for its whole span: the name is taken out, so that spans that conclude alike are said
+     * once ("With OVMF 2022.11 and 2023.02–2023.05: OVMF places …"), and the evidence is said for the spans together.
+     * A finding that holds only under spans no booted build has is information: the model of those releases rests
+     * on edk2's source alone.
+     */
+    private static Finding ovmfVerdict(Map<String, Finding> inSettings, boolean everySetting) {
+        Map<String, Finding> unnamed = new LinkedHashMap<>();
+        List<String> unverified = new ArrayList<>();
+        inSettings.forEach((span, finding) -> {
+            unnamed.put(span, withoutRelease(finding));
+            if (Boolean.FALSE.equals(finding.data().get(OvmfEvidence.VERIFIED_BY_BOOT))) {
+                unverified.add(span);
+            }
+        });
+        Finding merged = merged(Kind.OVMF_RELEASES, unnamed, everySetting);
+        Map<String, Object> data = new LinkedHashMap<>(merged.data());
+        data.put(OvmfEvidence.VERIFIED_BY_BOOT, unverified.isEmpty());
+        data.put(OvmfEvidence.EVIDENCE, unverified.isEmpty()
+                ? "verified by a boot: the OVMF oracle test boots a build with the behaviour of each of these releases"
+                : "modelled from edk2 source, not verified by a boot, for OVMF "
+                + Kind.OVMF_RELEASES.names(unverified)
+                + (unverified.size() < inSettings.size() ? "; the others verified by a boot" : ""));
+        Severity severity = !everySetting && unverified.size() == inSettings.size() ? Severity.INFO
+                : merged.severity();
+        return new Finding(merged.rule(), severity, merged.source(), merged.span(), merged.message(), data,
+                merged.fix());
+    }
+
+    /** The finding without the release its run was checked as: "OVMF 2023.08 places" becomes "OVMF places". */
+    private static Finding withoutRelease(Finding finding) {
+        Object release = finding.data().get(OvmfEvidence.RELEASE);
+        if (release == null) {
+            return finding;
+        }
+        Map<String, Object> data = new LinkedHashMap<>(finding.data());
+        data.remove(OvmfEvidence.RELEASE);
+        data.remove(OvmfEvidence.VERIFIED_BY_BOOT);
+        data.remove(OvmfEvidence.EVIDENCE);
+        return new Finding(finding.rule(), finding.severity(), finding.source(), finding.span(),
+                finding.message().replace("OVMF " + release, "OVMF"), data, finding.fix());
+    }
+
+    /** The settings' findings said together, naming the settings where they differ. */
+    private static Finding merged(Kind kind, Map<String, Finding> inSettings, boolean everySetting) {
         Map<String, List<String>> settingsByMessage = new LinkedHashMap<>();
         inSettings.forEach((name, finding) -> settingsByMessage.computeIfAbsent(
                 ScenarioVerdicts.stripPeriod(finding.message()), message -> new ArrayList<>()).add(name));
@@ -88,7 +147,7 @@ final class NamedVerdicts {
             // Said alike everywhere, differing only in data or in how its fix is described: nothing to name.
             parts.add(settingsByMessage.keySet().iterator().next());
         } else {
-            settingsByMessage.forEach((message, names) -> parts.add(kind.prefix + names(names) + ": " + message));
+            settingsByMessage.forEach((message, names) -> parts.add(kind.prefix + kind.names(names) + ": " + message));
         }
         Finding worst = inSettings.values().stream()
                 .min((a, b) -> Integer.compare(a.severity().ordinal(), b.severity().ordinal())).orElseThrow();
@@ -108,11 +167,11 @@ final class NamedVerdicts {
         Severity severity = !everySetting && kind == Kind.OVMF_RELEASES && worst.severity() == Severity.ERROR
                 ? Severity.WARNING : worst.severity();
         return new Finding(worst.rule(), severity, worst.source(), worst.span(), message, data,
-                everySetting ? commonFix(inSettings) : Optional.empty());
+                everySetting ? commonFix(kind, inSettings) : Optional.empty());
     }
 
     /** The fix every setting has, unsafe unless it is safe in each. */
-    private static Optional<Fix> commonFix(Map<String, Finding> inSettings) {
+    private static Optional<Fix> commonFix(Kind kind, Map<String, Finding> inSettings) {
         List<Optional<Fix>> fixes = inSettings.values().stream().map(Finding::fix).toList();
         Optional<Fix> first = fixes.get(0);
         if (first.isEmpty() || !fixes.stream().allMatch(f -> f.isPresent()
@@ -121,7 +180,7 @@ final class NamedVerdicts {
         }
         boolean safeEverywhere = fixes.stream().allMatch(f -> f.get().safety() == Fix.Safety.SAFE);
         return safeEverywhere ? first : Optional.of(Fix.unsafe(first.get().description()
-                + " (unsafe: not safe in every one of " + names(List.copyOf(inSettings.keySet())) + ")",
+                + " (unsafe: not safe in every one of " + kind.names(List.copyOf(inSettings.keySet())) + ")",
                 first.get().edits()));
     }
 

@@ -16,12 +16,14 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.virtlint.firmware.OvmfRelease;
+import dev.virtlint.firmware.OvmfReleaseSpan;
 import dev.virtlint.support.CliRun;
 
 /**
- * Where nothing names the host's OVMF release, a UEFI guest is checked under every release virt-lint verifies by
- * boot, and a finding says under which: OVMF 2022.11 puts an AMD vCPU's 40-bit window in the HyperTransport hole,
- * 2025.02 moves it below.
+ * Where nothing names the host's OVMF release, a UEFI guest is checked under every span of releases virt-lint
+ * models, and a finding says under which: OVMF 2022.11 puts an AMD vCPU's 40-bit window in the HyperTransport hole,
+ * 2023.02 and later move it below.
  */
 class OvmfReleaseRangeTest {
     private static final String EPYC_GPU = """
@@ -70,6 +72,12 @@ class OvmfReleaseRangeTest {
     }
 
     @Test
+    void theHelpSaysFromWhichReleaseAnUnnamedOvmfIsChecked() {
+        assertTrue(CliRun.run("--help").out().replaceAll("\\s+", " ").contains("else every release from "
+                + OvmfRelease.OLDEST_ASSUMED + ", in the spans"), "--help names OvmfRelease.OLDEST_ASSUMED");
+    }
+
+    @Test
     void aNamedReleaseIsTheOnlyOneChecked() throws IOException {
         assertTrue(findings("VL104", "--ovmf-version", "2025.02").isEmpty(), "2025.02 moves the window below the hole");
         List<JsonNode> old = findings("VL104", "--ovmf-version", "2022.11");
@@ -95,9 +103,15 @@ class OvmfReleaseRangeTest {
         assertTrue(vl201 != null, json.toString());
         assertEquals("error", vl201.get("severity").asText(), "a 1 TiB BAR fits under neither release");
         String message = vl201.get("message").asText();
-        assertTrue(message.startsWith("With OVMF 2022.11: ") && message.contains(". With OVMF 2025.02: "), message);
-        assertEquals("[\"2022.11\",\"2025.02\"]", vl201.get("data").get("ovmfReleases").toString());
+        assertTrue(message.startsWith("With OVMF 2022.02–2022.08: OVMF will leave hostdev 0000:41:00.0")
+                && message.contains("classic window") && message.contains(". With OVMF 2022.11: "), message);
+        assertFalse(message.contains("OVMF 2022.11 will"), "a span's verdict does not name the build it was checked as");
+        assertEquals(OvmfReleaseSpan.WHEN_UNNAMED.size(), vl201.get("data").get("ovmfReleases").size());
         assertFalse(vl201.get("data").has("failsOn"), vl201.toString());
+        assertFalse(vl201.get("data").has("ovmfRelease"), vl201.toString());
+        assertEquals("modelled from edk2 source, not verified by a boot, for OVMF 2022.02–2022.08, 2023.02–2025.02 and"
+                + " 2026.02 except Debian 13's 2025.02; the others verified by a boot",
+                vl201.get("data").get("ovmfEvidence").asText());
     }
 
     @Test
@@ -157,11 +171,13 @@ class OvmfReleaseRangeTest {
     @Test
     void aBootedBuildNeedsNoNote() throws IOException {
         for (String[] options : List.of(new String[] {"--ovmf-version", "2025.02-8+deb13u1"},
-                new String[] {"--ovmf-version", "2026.08+ds-2"}, new String[0])) {
+                new String[] {"--ovmf-version", "2026.08+ds-2"})) {
             Linted linted = vl203(options);
             assertTrue(linted.vl203().get("data").get("ovmfVerifiedByBoot").asBoolean(), linted.vl203().toString());
             assertFalse(linted.err().contains("OVMF"), linted.err());
         }
+        Linted unnamed = vl203();
+        assertFalse(unnamed.err().contains("OVMF"), "no note where no release is named: " + unnamed.err());
         assertTrue(vl203("--ovmf-version", "2025.02").vl203().get("data").get("ovmfEvidence").asText()
                 .contains("the 2025.02 that was booted is Debian's build"), "upstream's 2025.02 was not booted");
     }

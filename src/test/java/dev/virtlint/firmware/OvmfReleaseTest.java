@@ -72,15 +72,15 @@ class OvmfReleaseTest {
     }
 
     /**
-     * The range checked where no OVMF is named leaves the booted 2026.08 out only because the model cannot tell it
-     * from Debian's 2025.02: every behaviour of the release (each no-argument method that answers a yes or a number,
-     * other than the build's identity) must agree. A change that makes them differ fails here, and then 2026.08 has
-     * to join {@link OvmfRelease#RANGE_WHEN_UNNAMED}.
+     * {@link OvmfRelease.Behaviour} is what tells spans of releases apart where no OVMF is named, so it must hold every
+     * behaviour of a release (each no-argument method that answers a yes or a number, other than the build's
+     * identity): a behaviour it lacked would put releases that differ into one span. Every release from 2019 to 2027,
+     * and each booted build, is compared with every other.
      */
     @Test
-    void theRangeWhenUnnamedLeavesOutOnlyBuildsModelledAsOneInIt() throws ReflectiveOperationException {
+    void theBehaviourRecordHoldsEveryBehaviour() throws ReflectiveOperationException {
         Set<String> identity = Set.of("year", "month", "knobOverrideBackported", "verifiedByBoot", "hashCode");
-        List<String> compared = new ArrayList<>();
+        List<Method> behaviours = new ArrayList<>();
         for (Method method : OvmfRelease.class.getDeclaredMethods()) {
             Class<?> type = method.getReturnType();
             if (Modifier.isStatic(method.getModifiers()) || method.getParameterCount() != 0
@@ -88,14 +88,27 @@ class OvmfReleaseTest {
                 continue;
             }
             method.setAccessible(true);
-            assertEquals(method.invoke(OvmfRelease.DEBIAN_2025_02), method.invoke(OvmfRelease.DEBIAN_2026_08),
-                    method.getName() + " differs between Debian's 2025.02 and 2026.08: add 2026.08 to"
-                            + " RANGE_WHEN_UNNAMED");
-            compared.add(method.getName());
+            behaviours.add(method);
         }
-        assertTrue(compared.containsAll(List.of("knobOverridesDynamicWindow", "movesWindowBelowReservations",
-                "physBitsCap", "placesNonPrefetchable64BitBarsInBridgePrefetchableWindows")), compared.toString());
-        assertTrue(OvmfRelease.BOOTED.containsAll(OvmfRelease.RANGE_WHEN_UNNAMED));
-        assertFalse(OvmfRelease.RANGE_WHEN_UNNAMED.contains(OvmfRelease.DEBIAN_2026_08));
+        assertTrue(behaviours.stream().map(Method::getName).toList().containsAll(List.of("knobOverridesDynamicWindow",
+                "movesWindowBelowReservations", "physBitsCap",
+                "placesNonPrefetchable64BitBarsInBridgePrefetchableWindows")), behaviours.toString());
+        List<OvmfRelease> releases = new ArrayList<>(OvmfRelease.BOOTED);
+        for (int year = 2019; year <= 2027; year++) {
+            for (int month = 1; month <= 12; month++) {
+                releases.add(new OvmfRelease(year, month));
+            }
+        }
+        for (OvmfRelease a : releases) {
+            for (OvmfRelease b : releases) {
+                if (!a.behaviour().equals(b.behaviour())) {
+                    continue;
+                }
+                for (Method method : behaviours) {
+                    assertEquals(method.invoke(a), method.invoke(b), method.getName() + " differs between " + a
+                            + " and " + b + ", which have one Behaviour: add it to the record");
+                }
+            }
+        }
     }
 }

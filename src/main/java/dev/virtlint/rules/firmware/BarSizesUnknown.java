@@ -54,7 +54,7 @@ public final class BarSizesUnknown implements Rule {
         String message = "whether OVMF " + release + " can place the BARs of host device" + (devices.size() > 1 ? "s "
                 : " ") + String.join(", ", devices) + " is not checked: " + reason.get() + ". " + capacity + ": "
                 + LARGE_BARS;
-        return List.of(FirmwarePrediction.withEvidence(context.finding(this, unsized.get(0).element(), message),
+        return List.of(OvmfEvidence.with(context.finding(this, unsized.get(0).element(), message),
                         plan.get().input().release())
                 .data("hostDevices", devices)
                 .data("reason", reason.get())

@@ -8,12 +8,10 @@ import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
 import dev.virtlint.firmware.Bar;
 import dev.virtlint.firmware.OvmfPlan;
-import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.platform.Accel;
 import dev.virtlint.platform.Platform;
-import dev.virtlint.rules.FindingBuilder;
 import dev.virtlint.rules.Hex;
 import dev.virtlint.rules.LintContext;
 
@@ -50,16 +48,6 @@ record FirmwarePrediction(OvmfPlan plan, Placement placement) {
         }
         String why = platform.firmware().source();
         return platform.firmware().isKnown() || !why.contains("host facts") ? Optional.empty() : Optional.of(why);
-    }
-
-    /**
-     * Says in a firmware finding's data which OVMF release the model took and what its model rests on: a boot of that
-     * build, or edk2's source only (docs/ovmf-releases.md).
-     */
-    static FindingBuilder withEvidence(FindingBuilder finding, OvmfRelease release) {
-        return finding.data("ovmfRelease", release.toString())
-                .data("ovmfVerifiedByBoot", release.verifiedByBoot())
-                .data("ovmfEvidence", release.evidence());
     }
 
     /** The widest phys-bits a fix may ask for: anything under TCG, the host's width under KVM. */

@@ -92,10 +92,10 @@ public final class MalformedFwCfg implements Rule {
         if (knob.state() != PciMmio64Knob.State.IGNORED) {
             return Optional.empty();
         }
-        FindingBuilder finding = context.finding(this, value.element(), "OVMF " + release.get()
+        FindingBuilder finding = OvmfEvidence.with(context.finding(this, value.element(), "OVMF " + release.get()
                         + " ignores X-PciMmio64Mb: " + knob.problem() + ", so its 64-bit window keeps the size it would"
                         + " have without the knob. The value is the window size in MiB, in decimal, at most "
-                        + PciMmio64Knob.MAX_MIB + " (16 TiB)")
+                        + PciMmio64Knob.MAX_MIB + " (16 TiB)"), release.get())
                 .data("value", string);
         OptionalLong mib = meantMib(string);
         if (mib.isPresent()) {

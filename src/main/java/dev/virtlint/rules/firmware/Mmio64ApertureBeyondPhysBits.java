@@ -51,7 +51,7 @@ public final class Mmio64ApertureBeyondPhysBits implements Rule {
                 : window + ", past what the vCPU addresses with " + reach + " bits (top " + Hex.of(top) + "): " + ovmf
                         + " sizes its own address width from the window and places BARs there, where the guest cannot"
                         + " reach them";
-        FindingBuilder finding = FirmwarePrediction.withEvidence(
+        FindingBuilder finding = OvmfEvidence.with(
                         context.finding(this, knobArg.get().element(), message), plan.get().input().release())
                 .data("knobMib", mib)
                 .data("windowEnd", Hex.of(aperture.lastAddress()))

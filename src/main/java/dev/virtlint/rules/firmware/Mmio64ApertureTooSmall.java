@@ -152,7 +152,7 @@ public final class Mmio64ApertureTooSmall implements Rule {
 
     private FindingBuilder finding(LintContext context, XmlElement at, String message, Placement placement,
                                    OvmfRelease release, Optional<Fix> fix) {
-        FindingBuilder builder = FirmwarePrediction.withEvidence(context.finding(this, at, message), release)
+        FindingBuilder builder = OvmfEvidence.with(context.finding(this, at, message), release)
                 .data("outcome", placement.outcome().name().toLowerCase(Locale.ROOT))
                 .data("unassigned", placement.unassigned().stream().map(PciNode::id).toList())
                 .data("windowBase", Hex.of(placement.aperture().base()))

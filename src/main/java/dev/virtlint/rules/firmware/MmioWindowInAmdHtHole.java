@@ -93,7 +93,7 @@ public final class MmioWindowInAmdHtHole implements Rule {
             message.append(". With this release, X-PciMmio64Mb=").append(knob.getAsLong())
                     .append(" keeps the window above RAM, clear of the hole");
         }
-        FindingBuilder finding = FirmwarePrediction.withEvidence(context.finding(this, anchor, message.toString()),
+        FindingBuilder finding = OvmfEvidence.with(context.finding(this, anchor, message.toString()),
                         plan.get().input().release())
                 .severity(peers ? Severity.WARNING : Severity.INFO)
                 .data("windowBase", Hex.of(aperture.base()))
