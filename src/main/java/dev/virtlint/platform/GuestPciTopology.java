@@ -78,16 +78,13 @@ final class GuestPciTopology {
         final BusKind kind;
         final boolean hotplug;
         final OptionalLong pref64Reserve;
-        /** libvirt adds it; the domain does not name it. */
-        final boolean added;
         final Bus bus = new Bus();
 
-        BridgeDraft(String id, BusKind kind, boolean hotplug, OptionalLong pref64Reserve, boolean added) {
+        BridgeDraft(String id, BusKind kind, boolean hotplug, OptionalLong pref64Reserve) {
             this.id = id;
             this.kind = kind;
             this.hotplug = hotplug;
             this.pref64Reserve = pref64Reserve;
-            this.added = added;
         }
 
         boolean hasFreePort() {
@@ -185,7 +182,7 @@ final class GuestPciTopology {
             String model = controller.model().orElse("pci-bridge");
             String id = unique(controller.alias().orElse("pci." + controller.index().get()) + " " + model);
             BridgeDraft draft = new BridgeDraft(id, busKind(controller, model), padded(controller, model),
-                    pref64Reserve(controller), false);
+                    pref64Reserve(controller));
             bridgesByIndex.put(controller.index().get(), draft);
             busOrder.add(draft);
         }
@@ -456,7 +453,7 @@ final class GuestPciTopology {
             BridgeDraft added = addRootPort(domainPort.isPresent() ? "libvirt's extra pcie-root-port"
                     : LIBVIRT_PORT + " for pcie-to-pci-bridge", null);
             BridgeDraft pciBridge = new BridgeDraft(unique("pcie-to-pci-bridge"), BusKind.CONVENTIONAL, true,
-                    OptionalLong.empty(), true);
+                    OptionalLong.empty());
             busOrder.add(pciBridge);
             BridgeDraft port = domainPort.orElse(added);
             place(port.bus, pciBridge, 0, 0);
@@ -500,7 +497,7 @@ final class GuestPciTopology {
 
     /** A hot-pluggable root port libvirt adds, named {@code id}, for {@code forDevice} (none for the spare). */
     private BridgeDraft addRootPort(String id, String forDevice) {
-        BridgeDraft port = new BridgeDraft(unique(id), BusKind.PCIE_PORT, true, OptionalLong.empty(), true);
+        BridgeDraft port = new BridgeDraft(unique(id), BusKind.PCIE_PORT, true, OptionalLong.empty());
         if (forDevice != null) {
             addedRootPorts++;
             autoRootPorts.add(forDevice);
