@@ -14,12 +14,11 @@ import dev.virtlint.domain.Controller;
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.GuestPciAddress;
 import dev.virtlint.domain.Hostdev;
-import dev.virtlint.domain.InvalidValueException;
-import dev.virtlint.domain.MemorySize;
 import dev.virtlint.domain.QemuDeviceOverride;
 import dev.virtlint.domain.QemuProperty;
-import dev.virtlint.firmware.Bar;
 import dev.virtlint.firmware.PciNode;
+import dev.virtlint.platform.EmulatedDevices.AutoPlacement;
+import dev.virtlint.platform.EmulatedDevices.Device;
 import dev.virtlint.xml.XmlElement;
 
 /**
@@ -34,25 +33,12 @@ import dev.virtlint.xml.XmlElement;
  * controller of its own.
  */
 final class GuestPciTopology {
-    /** Modern virtio-pci: a 16 KiB 64-bit prefetchable BAR for its capabilities (BAR 4; BAR 2 on virtio-vga). */
-    private static final Bar VIRTIO_BAR = Bar.prefetchable64(4, 16 * MemorySize.KIB);
-    /** qemu-xhci and nec-usb-xhci: a 16 KiB 64-bit non-prefetchable BAR 0. */
-    private static final Bar XHCI_BAR = new Bar(0, 16 * MemorySize.KIB, true, false);
-    private static final long IVSHMEM_DEFAULT_SIZE = 4 * MemorySize.MIB;
     private static final int ICH9_SLOT = 0x1f;
-    private static final int ICH9_SOUND_SLOT = 0x1b;
-    private static final int VIDEO_SLOT = 1;
     private static final int SLOTS = 32;
     private static final int FUNCTIONS = 8;
     private static final String LIBVIRT_PORT = "libvirt's pcie-root-port";
 
     record Topology(List<PciNode> rootBus, List<String> notes) {
-    }
-
-    /** Where libvirt puts a device that has no PCI address. */
-    private enum AutoPlacement { ROOT_PORT, PCI_BRIDGE, ROOT_BUS }
-
-    private record Emulated(String id, List<Bar> bars, AutoPlacement placement, int preferredRootSlot) {
     }
 
     private static final class Bus {
@@ -96,7 +82,7 @@ final class GuestPciTopology {
     }
 
     /** A device without a PCI address, which libvirt places when it defines the domain. */
-    private record Auto(Emulated device, Optional<String> hostDevice, String kind) {
+    private record Auto(Device device, Optional<String> hostDevice, String kind) {
     }
 
     /**
@@ -109,6 +95,7 @@ final class GuestPciTopology {
 
     private final DomainDef domain;
     private final boolean q35;
+    private final EmulatedDevices emulatedDevices;
     private final Bus root = new Bus();
     private final Map<Integer, BridgeDraft> bridgesByIndex = new HashMap<>();
     /** Every bridge's bus in libvirt's search order: the domain's by index, then those libvirt adds, in turn. */
@@ -123,6 +110,7 @@ final class GuestPciTopology {
     private GuestPciTopology(DomainDef domain, MachineFamily family) {
         this.domain = domain;
         this.q35 = family == MachineFamily.Q35;
+        this.emulatedDevices = new EmulatedDevices(family, this::unique);
         if (q35) {
             root.usedDevfns.add(0);
             for (int function = 0; function < FUNCTIONS; function++) {
@@ -291,7 +279,7 @@ final class GuestPciTopology {
                 attachTo(at.bus(), at.slot(), at.function(),
                         PciNode.Endpoint.passthrough(id, at.slot(), at.function(), bdf));
             } else {
-                autos.add(new Auto(new Emulated(id, List.of(), AutoPlacement.ROOT_PORT, -1), Optional.of(bdf),
+                autos.add(new Auto(new Device(id, List.of(), AutoPlacement.ROOT_PORT, -1), Optional.of(bdf),
                         "hostdev"));
             }
         }
@@ -308,7 +296,7 @@ final class GuestPciTopology {
             hasUsbController |= element.qualifiedName().equals("controller")
                     && element.attributeValue("type").map("usb"::equals).orElse(false);
             hasMemballoon |= element.qualifiedName().equals("memballoon");
-            Optional<Emulated> device = emulated(element);
+            Optional<Device> device = emulatedDevices.device(element);
             if (device.isEmpty()) {
                 continue;
             }
@@ -325,8 +313,7 @@ final class GuestPciTopology {
             }
         }
         if (q35 && !hasUsbController) {
-            autos.add(new Auto(new Emulated(unique("qemu-xhci USB controller"), List.of(XHCI_BAR),
-                    AutoPlacement.ROOT_PORT, -1), Optional.empty(), "controller"));
+            autos.add(new Auto(emulatedDevices.defaultUsbController(), Optional.empty(), "controller"));
             notes.add("libvirt adds a qemu-xhci USB controller, as the domain has none");
         }
         memballoonMissing = !hasMemballoon;
@@ -335,98 +322,9 @@ final class GuestPciTopology {
     /** libvirt's default memballoon comes after the devices the domain names. */
     private void addDefaultMemballoon(List<Auto> autos) {
         if (memballoonMissing) {
-            autos.add(new Auto(new Emulated(unique("virtio memballoon"), List.of(VIRTIO_BAR),
-                    q35 ? AutoPlacement.ROOT_PORT : AutoPlacement.ROOT_BUS, -1), Optional.empty(), "memballoon"));
+            autos.add(new Auto(emulatedDevices.defaultMemballoon(), Optional.empty(), "memballoon"));
             notes.add("libvirt adds a virtio memballoon, as the domain has no <memballoon>");
         }
-    }
-
-    /** The PCI device libvirt makes of a {@code <devices>} child, with its 64-bit BARs; empty for non-PCI devices. */
-    private Optional<Emulated> emulated(XmlElement element) {
-        String name = element.qualifiedName();
-        Optional<String> type = element.attributeValue("type");
-        Optional<String> model = element.attributeValue("model")
-                .or(() -> element.child("model").flatMap(m -> m.attributeValue("type")));
-        boolean virtioModel = model.map(m -> m.startsWith("virtio")).orElse(false);
-        boolean hasPciAddress = element.children("address").stream()
-                .anyMatch(a -> a.attributeValue("type").map("pci"::equals).orElse(false));
-        return switch (name) {
-            case "disk" -> element.child("target").flatMap(t -> t.attributeValue("bus")).filter("virtio"::equals)
-                    .map(bus -> pcie("virtio disk " + element.child("target").flatMap(t -> t.attributeValue("dev"))
-                            .orElse(""), VIRTIO_BAR));
-            case "interface" -> type.map("hostdev"::equals).orElse(false)
-                    ? Optional.empty()
-                    : Optional.of(virtioModel ? pcie(model.get() + " interface", VIRTIO_BAR)
-                            : pcie(model.map(m -> m + " interface").orElse("interface"), null));
-            case "controller" -> controller(type.orElse(""), element.attributeValue("model"), hasPciAddress);
-            case "memballoon" -> model.filter(m -> !m.equals("none")).map(m -> q35
-                    ? pcie(m + " memballoon", virtioModel ? VIRTIO_BAR : null)
-                    : rootBus(m + " memballoon", virtioModel ? VIRTIO_BAR : null, -1));
-            case "rng", "vsock", "crypto" -> virtioModel ? Optional.of(pcie(model.get() + " " + name, VIRTIO_BAR))
-                    : Optional.empty();
-            case "input" -> type.filter(t -> element.attributeValue("bus").map("virtio"::equals).orElse(false))
-                    .map(t -> pcie("virtio " + t + " input", VIRTIO_BAR));
-            case "filesystem" -> Optional.of(pcie("filesystem " + element.child("target")
-                    .flatMap(t -> t.attributeValue("dir")).orElse(""), VIRTIO_BAR));
-            case "video" -> model.filter(m -> !m.equals("none") && !m.equals("ramfb"))
-                    .map(m -> rootBus(m + " video", m.equals("virtio")
-                            ? Bar.prefetchable64(2, 16 * MemorySize.KIB) : null, VIDEO_SLOT));
-            case "sound" -> model.filter(m -> !m.equals("usb"))
-                    .map(m -> rootBus(m + " sound", null, m.equals("ich9") ? ICH9_SOUND_SLOT : -1));
-            case "watchdog" -> model.filter("i6300esb"::equals).map(m -> conventional("i6300esb watchdog", null));
-            case "shmem" -> Optional.of(conventional("shmem " + element.attributeValue("name").orElse(""),
-                    Bar.prefetchable64(2, shmemSize(element))));
-            case "iommu" -> model.filter("virtio"::equals).map(m -> pcie("virtio iommu", VIRTIO_BAR));
-            case "memory" -> model.filter(m -> m.startsWith("virtio")).map(m -> pcie(m + " memory", VIRTIO_BAR));
-            default -> Optional.empty();
-        };
-    }
-
-    private Optional<Emulated> controller(String type, Optional<String> model, boolean hasPciAddress) {
-        return switch (type) {
-            case "usb" -> {
-                String usbModel = model.orElse(q35 ? "qemu-xhci" : "piix3-uhci");
-                if (usbModel.equals("none")) {
-                    yield Optional.empty();
-                }
-                Bar bar = usbModel.contains("xhci") ? XHCI_BAR : null;
-                yield Optional.of(q35 && usbModel.contains("xhci")
-                        ? pcie(usbModel + " USB controller", bar)
-                        : rootBus(usbModel + " USB controller", bar, -1));
-            }
-            case "scsi" -> Optional.of(pcie(model.map(m -> m + " SCSI controller").orElse("SCSI controller"),
-                    model.map(m -> m.startsWith("virtio")).orElse(false) ? VIRTIO_BAR : null));
-            case "virtio-serial" -> Optional.of(pcie("virtio-serial controller", VIRTIO_BAR));
-            case "sata" -> hasPciAddress ? Optional.of(pcie("sata controller", null)) : Optional.empty();
-            default -> Optional.empty();
-        };
-    }
-
-    private static long shmemSize(XmlElement shmem) {
-        Optional<XmlElement> size = shmem.child("size");
-        if (size.isEmpty()) {
-            return IVSHMEM_DEFAULT_SIZE;
-        }
-        try {
-            long bytes = MemorySize.parse(size.get().text(), size.get().attributeValue("unit").orElse(null), "b")
-                    .bytes();
-            return bytes > 0 && Long.bitCount(bytes) == 1 ? bytes : IVSHMEM_DEFAULT_SIZE;
-        } catch (InvalidValueException e) {
-            return IVSHMEM_DEFAULT_SIZE;
-        }
-    }
-
-    private Emulated pcie(String id, Bar bar) {
-        return new Emulated(unique(id), bar == null ? List.of() : List.of(bar), AutoPlacement.ROOT_PORT, -1);
-    }
-
-    private Emulated conventional(String id, Bar bar) {
-        return new Emulated(unique(id), bar == null ? List.of() : List.of(bar),
-                q35 ? AutoPlacement.PCI_BRIDGE : AutoPlacement.ROOT_BUS, -1);
-    }
-
-    private Emulated rootBus(String id, Bar bar, int preferredSlot) {
-        return new Emulated(unique(id), bar == null ? List.of() : List.of(bar), AutoPlacement.ROOT_BUS, preferredSlot);
     }
 
     /** Devices without an address, in libvirt's order: root-bus devices first, then the rest. */
@@ -434,7 +332,7 @@ final class GuestPciTopology {
         List<Auto> autos = new ArrayList<>(unordered);
         autos.sort(Comparator.comparingInt(auto -> ASSIGNMENT_ORDER.indexOf(auto.kind())));
         for (Auto auto : autos) {
-            Emulated device = auto.device();
+            Device device = auto.device();
             if (device.placement() == AutoPlacement.ROOT_BUS || !q35) {
                 int slot = device.preferredRootSlot() >= 0 && !root.usedDevfns.contains(device.preferredRootSlot() << 3)
                         ? device.preferredRootSlot() : firstFreeSlot(root, 1);
@@ -464,7 +362,7 @@ final class GuestPciTopology {
         }
         List<String> intoPorts = new ArrayList<>();
         for (Auto auto : autos) {
-            Emulated device = auto.device();
+            Device device = auto.device();
             if (device.placement() == AutoPlacement.ROOT_PORT) {
                 Optional<BridgeDraft> free = firstFreePort();
                 free.ifPresent(port -> intoPorts.add(device.id() + " into " + port.id));
@@ -489,7 +387,7 @@ final class GuestPciTopology {
     }
 
     private static PciNode.Endpoint endpoint(Auto auto, int slot, int function) {
-        Emulated device = auto.device();
+        Device device = auto.device();
         return auto.hostDevice().isPresent()
                 ? PciNode.Endpoint.passthrough(device.id(), slot, function, auto.hostDevice().get())
                 : PciNode.Endpoint.emulated(device.id(), slot, function, device.bars());
