@@ -7,7 +7,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 
 import dev.virtlint.domain.Controller;
@@ -15,10 +14,12 @@ import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.GuestPciAddress;
 import dev.virtlint.domain.Hostdev;
 import dev.virtlint.domain.QemuDeviceOverride;
-import dev.virtlint.domain.QemuProperty;
 import dev.virtlint.firmware.PciNode;
 import dev.virtlint.platform.EmulatedDevices.AutoPlacement;
 import dev.virtlint.platform.EmulatedDevices.Device;
+import dev.virtlint.platform.PciTreeDraft.BridgeDraft;
+import dev.virtlint.platform.PciTreeDraft.Bus;
+import dev.virtlint.platform.PciTreeDraft.BusKind;
 import dev.virtlint.xml.XmlElement;
 
 /**
@@ -33,52 +34,9 @@ import dev.virtlint.xml.XmlElement;
  * controller of its own.
  */
 final class GuestPciTopology {
-    private static final int ICH9_SLOT = 0x1f;
-    private static final int SLOTS = 32;
-    private static final int FUNCTIONS = 8;
     private static final String LIBVIRT_PORT = "libvirt's pcie-root-port";
 
     record Topology(List<PciNode> rootBus, List<String> notes) {
-    }
-
-    private static final class Bus {
-        final List<Object> children = new ArrayList<>();
-        final Set<Integer> usedDevfns = new HashSet<>();
-    }
-
-    /** What a bridge's secondary bus accepts when libvirt places a device or controller without an address. */
-    private enum BusKind {
-        /** Slot 0 of a root port or switch downstream port: one PCIe device, an upstream port or a PCI bridge. */
-        PCIE_PORT,
-        /** A switch upstream port's bus: its downstream ports. */
-        SWITCH,
-        /** A PCI bridge's bus (pcie-to-pci-bridge, pci-bridge, dmi-to-pci-bridge): conventional devices, slot 1 on. */
-        CONVENTIONAL,
-        /** Anything else (an expander bus): libvirt puts nothing there on its own here. */
-        OTHER
-    }
-
-    /** A bridge while the tree is built; its position comes from its parent bus's entry. */
-    private static final class BridgeDraft {
-        final String id;
-        final BusKind kind;
-        final boolean hotplug;
-        final OptionalLong pref64Reserve;
-        final Bus bus = new Bus();
-
-        BridgeDraft(String id, BusKind kind, boolean hotplug, OptionalLong pref64Reserve) {
-            this.id = id;
-            this.kind = kind;
-            this.hotplug = hotplug;
-            this.pref64Reserve = pref64Reserve;
-        }
-
-        boolean hasFreePort() {
-            return kind == BusKind.PCIE_PORT && bus.usedDevfns.stream().noneMatch(devfn -> devfn >> 3 == 0);
-        }
-    }
-
-    private record Placed(int slot, int function, Object node) {
     }
 
     /** A device without a PCI address, which libvirt places when it defines the domain. */
@@ -95,12 +53,8 @@ final class GuestPciTopology {
 
     private final DomainDef domain;
     private final boolean q35;
+    private final PciTreeDraft tree;
     private final EmulatedDevices emulatedDevices;
-    private final Bus root = new Bus();
-    private final Map<Integer, BridgeDraft> bridgesByIndex = new HashMap<>();
-    /** Every bridge's bus in libvirt's search order: the domain's by index, then those libvirt adds, in turn. */
-    private final List<BridgeDraft> busOrder = new ArrayList<>();
-    private final Set<String> ids = new HashSet<>();
     private final List<String> autoRootPorts = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private int rootPortSlot = -1;
@@ -110,16 +64,8 @@ final class GuestPciTopology {
     private GuestPciTopology(DomainDef domain, MachineFamily family) {
         this.domain = domain;
         this.q35 = family == MachineFamily.Q35;
-        this.emulatedDevices = new EmulatedDevices(family, this::unique);
-        if (q35) {
-            root.usedDevfns.add(0);
-            for (int function = 0; function < FUNCTIONS; function++) {
-                root.usedDevfns.add(ICH9_SLOT << 3 | function);
-            }
-        } else {
-            root.usedDevfns.add(0);
-            root.usedDevfns.add(1 << 3);
-        }
+        this.tree = new PciTreeDraft(family);
+        this.emulatedDevices = new EmulatedDevices(family, tree::uniqueId);
     }
 
     static Resolved<Topology> build(DomainDef domain, MachineFamily family) {
@@ -134,7 +80,7 @@ final class GuestPciTopology {
         builder.addHostdevs(autos);
         builder.addDefaultMemballoon(autos);
         builder.placeAutomatically(autos);
-        return Resolved.of(new Topology(builder.freeze(builder.root), builder.notes()), "the domain's devices");
+        return Resolved.of(new Topology(builder.tree.freeze(), builder.notes()), "the domain's devices");
     }
 
     private Optional<String> unsupported() {
@@ -166,23 +112,19 @@ final class GuestPciTopology {
                 .filter(c -> c.isPci() && !c.isRootBus() && c.index().isPresent())
                 .sorted(Comparator.comparingInt(c -> c.index().get()))
                 .toList();
+        List<QemuDeviceOverride> overrides = domain.honouredDeviceOverrides();
         for (Controller controller : bridges) {
-            String model = controller.model().orElse("pci-bridge");
-            String id = unique(controller.alias().orElse("pci." + controller.index().get()) + " " + model);
-            BridgeDraft draft = new BridgeDraft(id, busKind(controller, model), padded(controller, model),
-                    pref64Reserve(controller));
-            bridgesByIndex.put(controller.index().get(), draft);
-            busOrder.add(draft);
+            tree.addDomainBridge(controller, overrides);
         }
         List<Controller> unaddressed = new ArrayList<>();
         for (Controller controller : bridges) {
-            BridgeDraft bridge = bridgesByIndex.get(controller.index().get());
+            BridgeDraft bridge = tree.bridge(controller.index().get()).orElseThrow();
             if (controller.address().isPresent()) {
                 PciAddressOf at = PciAddressOf.of(controller.address().get());
                 attachTo(at.bus(), at.slot(), at.function(), bridge);
             } else if (controller.isRootPort()) {
                 int devfn = nextRootPortDevfn();
-                place(root, bridge, devfn >> 3, devfn & 7);
+                tree.root().place(bridge, devfn >> 3, devfn & 7);
             } else {
                 unaddressed.add(controller);
             }
@@ -191,80 +133,26 @@ final class GuestPciTopology {
         // domxml-to-native: a switch's upstream port into the first free root port, its downstream ports into the
         // upstream port's slots).
         for (Controller controller : unaddressed) {
-            BridgeDraft bridge = bridgesByIndex.get(controller.index().get());
+            BridgeDraft bridge = tree.bridge(controller.index().get()).orElseThrow();
             String model = controller.model().orElse("pci-bridge");
             if (model.equals("pcie-switch-upstream-port") || model.equals("pcie-to-pci-bridge")) {
-                BridgeDraft port = firstFreePort().orElseGet(() -> addRootPort(LIBVIRT_PORT + " for " + bridge.id,
+                BridgeDraft port = tree.firstFreePort().orElseGet(() -> addRootPort(LIBVIRT_PORT + " for " + bridge.id,
                         bridge.id));
-                place(port.bus, bridge, 0, 0);
-            } else if (model.equals("pcie-switch-downstream-port") && firstBusWithSlot(BusKind.SWITCH, 0).isPresent()) {
-                BridgeDraft upstream = firstBusWithSlot(BusKind.SWITCH, 0).get();
-                int slot = firstFreeSlot(upstream.bus, 0);
-                place(upstream.bus, bridge, slot, 0);
-            } else if (model.equals("pci-bridge") && firstBusWithSlot(BusKind.CONVENTIONAL, 1).isPresent()) {
-                BridgeDraft parent = firstBusWithSlot(BusKind.CONVENTIONAL, 1).get();
-                int slot = firstFreeSlot(parent.bus, 1);
-                place(parent.bus, bridge, slot, 0);
+                port.bus.place(bridge, 0, 0);
+            } else if (model.equals("pcie-switch-downstream-port")
+                    && tree.firstBusWithSlot(BusKind.SWITCH, 0).isPresent()) {
+                BridgeDraft upstream = tree.firstBusWithSlot(BusKind.SWITCH, 0).get();
+                int slot = upstream.bus.firstFreeSlot(0);
+                upstream.bus.place(bridge, slot, 0);
+            } else if (model.equals("pci-bridge") && tree.firstBusWithSlot(BusKind.CONVENTIONAL, 1).isPresent()) {
+                BridgeDraft parent = tree.firstBusWithSlot(BusKind.CONVENTIONAL, 1).get();
+                int slot = parent.bus.firstFreeSlot(1);
+                parent.bus.place(bridge, slot, 0);
             } else {
-                int slot = firstFreeSlot(root, 1);
-                place(root, bridge, slot, 0);
+                int slot = tree.root().firstFreeSlot(1);
+                tree.root().place(bridge, slot, 0);
             }
         }
-    }
-
-    private static BusKind busKind(Controller controller, String model) {
-        if (controller.isRootPort() || model.equals("pcie-switch-downstream-port")) {
-            return BusKind.PCIE_PORT;
-        }
-        return switch (model) {
-            case "pcie-switch-upstream-port" -> BusKind.SWITCH;
-            case "pcie-to-pci-bridge", "pci-bridge", "dmi-to-pci-bridge" -> BusKind.CONVENTIONAL;
-            default -> BusKind.OTHER;
-        };
-    }
-
-    /**
-     * Whether OVMF pads the bridge's windows for hot-plug (edk2 PciBusDxe's IsPciHotPlugBus): a root or downstream
-     * port whose slot is hot-plug capable (libvirt's {@code hotplug='off'} turns that off), and the PCI bridges whose
-     * standard hot-plug controller QEMU always builds in (pcie-pci-bridge; pci-bridge, whose {@code shpc} libvirt
-     * leaves on). Booting OVMF 2022.11 and 2025.02 showed it for root and downstream ports and pcie-pci-bridge
-     * (OvmfOracleTest); for pci-bridge it follows from QEMU's {@code shpc=on} default.
-     */
-    private static boolean padded(Controller controller, String model) {
-        if (controller.isRootPort() || model.equals("pcie-switch-downstream-port")) {
-            return !controller.hotplug().map("off"::equals).orElse(false);
-        }
-        return model.equals("pcie-to-pci-bridge") || model.equals("pci-bridge");
-    }
-
-    /** The first root or downstream port, in libvirt's bus order, with nothing in its slot. */
-    private Optional<BridgeDraft> firstFreePort() {
-        return busOrder.stream().filter(BridgeDraft::hasFreePort).findFirst();
-    }
-
-    /** The first bus of {@code kind}, in libvirt's bus order, with a wholly free slot at or after {@code from}. */
-    private Optional<BridgeDraft> firstBusWithSlot(BusKind kind, int from) {
-        return busOrder.stream().filter(bridge -> bridge.kind == kind && hasFreeSlot(bridge.bus, from)).findFirst();
-    }
-
-    /** QEMU's pref64-reserve hint, set through {@code <qemu:override>} on the controller's alias. */
-    private OptionalLong pref64Reserve(Controller controller) {
-        String alias = controller.alias().orElse("pci." + controller.index().get());
-        for (QemuDeviceOverride override : domain.honouredDeviceOverrides()) {
-            if (!override.alias().equals(alias)) {
-                continue;
-            }
-            for (QemuProperty property : override.properties()) {
-                if (property.name().equals("pref64-reserve") && property.value().isPresent()) {
-                    try {
-                        return OptionalLong.of(Long.parseUnsignedLong(property.value().get().strip()));
-                    } catch (NumberFormatException e) {
-                        return OptionalLong.empty();
-                    }
-                }
-            }
-        }
-        return OptionalLong.empty();
     }
 
     private void addHostdevs(List<Auto> autos) {
@@ -273,7 +161,7 @@ final class GuestPciTopology {
                 continue;
             }
             String bdf = hostdev.source().get().bdf();
-            String id = unique("hostdev " + bdf);
+            String id = tree.uniqueId("hostdev " + bdf);
             if (hostdev.guestAddress().isPresent()) {
                 PciAddressOf at = PciAddressOf.of(hostdev.guestAddress().get());
                 attachTo(at.bus(), at.slot(), at.function(),
@@ -334,9 +222,10 @@ final class GuestPciTopology {
         for (Auto auto : autos) {
             Device device = auto.device();
             if (device.placement() == AutoPlacement.ROOT_BUS || !q35) {
-                int slot = device.preferredRootSlot() >= 0 && !root.usedDevfns.contains(device.preferredRootSlot() << 3)
-                        ? device.preferredRootSlot() : firstFreeSlot(root, 1);
-                place(root, endpoint(auto, slot, 0), slot, 0);
+                Bus root = tree.root();
+                int slot = device.preferredRootSlot() >= 0 && !root.isUsed(device.preferredRootSlot(), 0)
+                        ? device.preferredRootSlot() : root.firstFreeSlot(1);
+                root.place(endpoint(auto, slot, 0), slot, 0);
             }
         }
         if (!q35) {
@@ -346,15 +235,13 @@ final class GuestPciTopology {
         // pcie-to-pci-bridge, which then goes into the first free port, the domain's own before the one just added.
         List<String> conventional = autos.stream().filter(auto -> auto.device().placement() == AutoPlacement.PCI_BRIDGE)
                 .map(auto -> auto.device().id()).toList();
-        if (!conventional.isEmpty() && firstBusWithSlot(BusKind.CONVENTIONAL, 1).isEmpty()) {
-            Optional<BridgeDraft> domainPort = firstFreePort();
+        if (!conventional.isEmpty() && tree.firstBusWithSlot(BusKind.CONVENTIONAL, 1).isEmpty()) {
+            Optional<BridgeDraft> domainPort = tree.firstFreePort();
             BridgeDraft added = addRootPort(domainPort.isPresent() ? "libvirt's extra pcie-root-port"
                     : LIBVIRT_PORT + " for pcie-to-pci-bridge", null);
-            BridgeDraft pciBridge = new BridgeDraft(unique("pcie-to-pci-bridge"), BusKind.CONVENTIONAL, true,
-                    OptionalLong.empty());
-            busOrder.add(pciBridge);
+            BridgeDraft pciBridge = tree.addLibvirtBridge("pcie-to-pci-bridge", BusKind.CONVENTIONAL);
             BridgeDraft port = domainPort.orElse(added);
-            place(port.bus, pciBridge, 0, 0);
+            port.bus.place(pciBridge, 0, 0);
             addedRootPorts++;
             notes.add("libvirt adds a pcie-to-pci-bridge for " + String.join(", ", conventional) + " and a root port,"
                     + " and puts the bridge into " + (domainPort.isPresent() ? port.id + ", the first free port,"
@@ -364,14 +251,14 @@ final class GuestPciTopology {
         for (Auto auto : autos) {
             Device device = auto.device();
             if (device.placement() == AutoPlacement.ROOT_PORT) {
-                Optional<BridgeDraft> free = firstFreePort();
+                Optional<BridgeDraft> free = tree.firstFreePort();
                 free.ifPresent(port -> intoPorts.add(device.id() + " into " + port.id));
                 BridgeDraft port = free.orElseGet(() -> addRootPort(LIBVIRT_PORT + " for " + device.id(), device.id()));
-                place(port.bus, endpoint(auto, 0, 0), 0, 0);
+                port.bus.place(endpoint(auto, 0, 0), 0, 0);
             } else if (device.placement() == AutoPlacement.PCI_BRIDGE) {
-                BridgeDraft pciBridge = firstBusWithSlot(BusKind.CONVENTIONAL, 1).orElseThrow();
-                int slot = firstFreeSlot(pciBridge.bus, 1);
-                place(pciBridge.bus, endpoint(auto, slot, 0), slot, 0);
+                BridgeDraft pciBridge = tree.firstBusWithSlot(BusKind.CONVENTIONAL, 1).orElseThrow();
+                int slot = pciBridge.bus.firstFreeSlot(1);
+                pciBridge.bus.place(endpoint(auto, slot, 0), slot, 0);
             }
         }
         if (!intoPorts.isEmpty()) {
@@ -395,14 +282,13 @@ final class GuestPciTopology {
 
     /** A hot-pluggable root port libvirt adds, named {@code id}, for {@code forDevice} (none for the spare). */
     private BridgeDraft addRootPort(String id, String forDevice) {
-        BridgeDraft port = new BridgeDraft(unique(id), BusKind.PCIE_PORT, true, OptionalLong.empty());
+        BridgeDraft port = tree.addLibvirtBridge(id, BusKind.PCIE_PORT);
         if (forDevice != null) {
             addedRootPorts++;
             autoRootPorts.add(forDevice);
         }
-        busOrder.add(port);
         int devfn = nextRootPortDevfn();
-        place(root, port, devfn >> 3, devfn & 7);
+        tree.root().place(port, devfn >> 3, devfn & 7);
         return port;
     }
 
@@ -411,88 +297,30 @@ final class GuestPciTopology {
      * that is wholly free.
      */
     private int nextRootPortDevfn() {
+        Bus root = tree.root();
         if (rootPortSlot >= 0) {
-            for (int function = 0; function < FUNCTIONS; function++) {
-                if (!root.usedDevfns.contains(rootPortSlot << 3 | function)) {
+            for (int function = 0; function < PciTreeDraft.FUNCTIONS; function++) {
+                if (!root.isUsed(rootPortSlot, function)) {
                     return rootPortSlot << 3 | function;
                 }
             }
         }
-        rootPortSlot = firstFreeSlot(root, 1);
+        rootPortSlot = root.firstFreeSlot(1);
         return rootPortSlot << 3;
     }
 
-    private static int firstFreeSlot(Bus bus, int from) {
-        for (int slot = from; slot < SLOTS; slot++) {
-            if (slotIsFree(bus, slot)) {
-                return slot;
-            }
-        }
-        return SLOTS - 1;
-    }
-
-    private static boolean hasFreeSlot(Bus bus, int from) {
-        for (int slot = from; slot < SLOTS; slot++) {
-            if (slotIsFree(bus, slot)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean slotIsFree(Bus bus, int slot) {
-        for (int function = 0; function < FUNCTIONS; function++) {
-            if (bus.usedDevfns.contains(slot << 3 | function)) {
-                return false;
-            }
-        }
-        return true;
-    }
-
+    /** Puts {@code node} at a guest address; a bus number no controller has gets a root port libvirt adds for it. */
     private void attachTo(int busIndex, int slot, int function, Object node) {
-        Bus bus;
-        if (busIndex == 0) {
-            bus = root;
-        } else {
-            BridgeDraft bridge = bridgesByIndex.get(busIndex);
-            if (bridge == null) {
-                bridge = addRootPort(LIBVIRT_PORT + " for bus " + busIndex, "bus " + busIndex);
-                bridgesByIndex.put(busIndex, bridge);
-            }
-            bus = bridge.bus;
-        }
-        place(bus, node, slot, function);
-    }
-
-    private static void place(Bus bus, Object node, int slot, int function) {
-        bus.usedDevfns.add(slot << 3 | function);
-        bus.children.add(new Placed(slot, function, node));
-    }
-
-    private List<PciNode> freeze(Bus bus) {
-        List<PciNode> nodes = new ArrayList<>();
-        for (Object child : bus.children) {
-            Placed placed = (Placed) child;
-            if (placed.node() instanceof BridgeDraft bridge) {
-                nodes.add(new PciNode.Bridge(bridge.id, placed.slot(), placed.function(), bridge.hotplug,
-                        bridge.pref64Reserve, freeze(bridge.bus)));
-            } else {
-                nodes.add((PciNode.Endpoint) placed.node());
-            }
-        }
-        return nodes;
+        Bus bus = tree.bus(busIndex).orElseGet(() -> {
+            BridgeDraft port = addRootPort(LIBVIRT_PORT + " for bus " + busIndex, "bus " + busIndex);
+            tree.number(busIndex, port);
+            return port.bus;
+        });
+        bus.place(node, slot, function);
     }
 
     private List<String> notes() {
         return List.copyOf(notes);
-    }
-
-    private String unique(String id) {
-        String candidate = id;
-        for (int n = 2; !ids.add(candidate); n++) {
-            candidate = id + " #" + n;
-        }
-        return candidate;
     }
 
     /** The bus index, slot and function of a guest PCI address. */
