@@ -14,7 +14,7 @@ import dev.virtlint.xml.XmlElement;
  * with the 64-bit BARs that OVMF places in its 64-bit MMIO aperture, and where libvirt puts it when the domain gives
  * it no address (a root port, a PCI bridge or the root bus, and there the slot it prefers). Devices without a 64-bit
  * BAR are kept too, as each takes a port or a slot that another device then does not get. These are facts about
- * single devices; where the devices end up together is {@link GuestPciTopology}'s to decide.
+ * single devices; where the devices end up together is {@link LibvirtPciPlacement}'s to decide.
  */
 final class EmulatedDevices {
     /** Modern virtio-pci: a 16 KiB 64-bit prefetchable BAR for its capabilities (BAR 4; BAR 2 on virtio-vga). */

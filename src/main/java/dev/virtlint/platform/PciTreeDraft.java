@@ -17,9 +17,9 @@ import dev.virtlint.firmware.PciNode;
 /**
  * The guest's PCI bus tree while it is built, and at the end the {@link PciNode} tree OVMF scans: the root bus with
  * the chipset's own functions, the bridges with what kind of bus each offers, whether OVMF pads its windows for
- * hot-plug and the 64-bit reserve QEMU gives it, and which slots and functions of each bus are taken. It keeps the
- * bridges in the order they were added, which is the order libvirt searches buses in; which bus a device goes on is
- * the caller's to decide.
+ * hot-plug and the 64-bit reserve QEMU gives it, and which slots and functions of each bus are taken. It decides what
+ * a bus is and what is free on it, so that {@link LibvirtPciPlacement} can say where each device goes in libvirt's
+ * terms only; it keeps the bridges in the order they were added, which is the order libvirt searches buses in.
  */
 final class PciTreeDraft {
     static final int FUNCTIONS = 8;
