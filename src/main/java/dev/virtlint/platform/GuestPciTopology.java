@@ -44,6 +44,14 @@ final class GuestPciTopology {
                         + " share of the window, which virt-lint does not model");
             }
         }
+        Set<Integer> indexes = new HashSet<>();
+        for (Controller controller : domain.controllers()) {
+            if (controller.isPci() && controller.index().isPresent() && !indexes.add(controller.index().get())) {
+                // Two buses of one number would make a bridge its own child.
+                return Optional.of("libvirt refuses the domain: \"Multiple 'pci' controllers with index '"
+                        + controller.index().get() + "'\"");
+            }
+        }
         Map<Integer, Integer> parents = new HashMap<>();
         for (Controller controller : domain.controllers()) {
             if (controller.isPci() && controller.index().isPresent() && controller.address().isPresent()) {

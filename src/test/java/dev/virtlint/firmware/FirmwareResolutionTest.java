@@ -135,4 +135,18 @@ class FirmwareResolutionTest {
         assertEquals(Optional.empty(), plan.value());
         assertTrue(plan.source().contains("Invalid parameter"), plan.source());
     }
+
+    /** Two PCI controllers of one index made a bridge its own child and the tree endless (a StackOverflowError). */
+    @Test
+    void pciControllersThatLibvirtRefusesLeaveTheWindowUnpredicted() throws Exception {
+        Resolved<OvmfPlan> duplicate = resolve(uefi("pc-q35-10.0") + "<devices><controller type='pci' index='0'"
+                + " model='pcie-root'/><controller type='pci' index='1' model='pcie-root-port'/><controller type='pci'"
+                + " index='1'><target hotplug='on'/></controller></devices>");
+        assertEquals(Optional.empty(), duplicate.value());
+        assertEquals("libvirt refuses the domain: \"Multiple 'pci' controllers with index '1'\"", duplicate.source());
+        Resolved<OvmfPlan> loop = resolve(uefi("pc-q35-10.0") + "<devices><controller type='pci' index='0'"
+                + " model='pcie-root'/><controller type='pci' index='1' model='pcie-root-port'><address type='pci'"
+                + " domain='0' bus='1' slot='0' function='0'/></controller></devices>");
+        assertTrue(loop.source().contains("form a loop"), loop.source());
+    }
 }
