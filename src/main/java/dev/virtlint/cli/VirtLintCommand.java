@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,13 +24,11 @@ import dev.virtlint.config.ConfigException;
 import dev.virtlint.config.RuleSelection;
 import dev.virtlint.config.SuppressionWriter;
 import dev.virtlint.config.Suppressions;
-import dev.virtlint.firmware.OvmfRelease;
 import dev.virtlint.fix.AtomicFileWriter;
 import dev.virtlint.fix.FixApplier;
 import dev.virtlint.fix.UnifiedDiff;
 import dev.virtlint.host.LibvirtConnection;
 import dev.virtlint.lint.FileResult;
-import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.lint.Linter;
 import dev.virtlint.lint.OrderedParallel;
 import dev.virtlint.platform.HostCpu;
@@ -45,7 +42,6 @@ import dev.virtlint.report.TextReporter;
 import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.RuleRegistry;
 import dev.virtlint.rules.Severity;
-import dev.virtlint.schema.DomainSchema;
 import dev.virtlint.xml.SafeXmlLoader;
 import dev.virtlint.xml.SourceText;
 import dev.virtlint.xml.TextEdit;
@@ -300,8 +296,8 @@ public class VirtLintCommand implements Callable<Integer> {
         if (diff) {
             summary.dryRun();
         }
-        noteSchemasMissing(plan);
-        noteOvmfModelledOnly(plan);
+        new RunNotes(streams.err(), quiet, Optional.ofNullable(target.libvirtSchemas))
+                .print(plan.stream().map(Planned::profile).toList());
         boolean[] failed = {false};
         boolean[] findingsAtThreshold = {false};
         boolean[] anyDiff = {false};
@@ -338,41 +334,6 @@ public class VirtLintCommand implements Callable<Integer> {
     private static Optional<String> unknownSelector(String option, List<String> selectors) {
         return Optional.ofNullable(selectors).orElse(List.of()).stream().filter(s -> !RuleSelection.isValid(s))
                 .findFirst().map(s -> option + ": " + RuleSelection.unknownSelectorMessage(s));
-    }
-
-    /** Once per run: VL010 is selected but this machine has no libvirt whose schemas it could read. */
-    private void noteSchemasMissing(List<Planned> plan) {
-        boolean selected = plan.stream().anyMatch(planned -> planned.profile().rules().stream()
-                .anyMatch(rule -> rule.meta().id().equals("VL010")));
-        if (!quiet && selected && DomainSchema.notInstalledHere(target.libvirtSchemas != null
-                ? target.libvirtSchemas : DomainSchema.INSTALLED)) {
-            streams.err().println("virt-lint: note: libvirt is not installed here (no " + DomainSchema.INSTALLED
-                    + "/domain.rng), so VL010 (schema validity) is not checked; install libvirt's client tools"
-                    + " (Debian: libvirt-clients) or give --libvirt-schemas DIR");
-        }
-    }
-
-    /**
-     * Once per OVMF release the run names (with --ovmf-version, in a configuration, or from a host's package) that was
-     * not booted: the firmware findings rest on edk2's source only. Their data says the same (ovmfEvidence).
-     */
-    private void noteOvmfModelledOnly(List<Planned> plan) {
-        if (quiet) {
-            return;
-        }
-        Set<OvmfRelease> releases = new LinkedHashSet<>();
-        for (Planned planned : plan) {
-            for (LintEnvironment environment : planned.profile().environments()) {
-                if (!environment.ovmfAssumed()) {
-                    OvmfRelease.parse(environment.stack().ovmf()).filter(release -> !release.verifiedByBoot())
-                            .ifPresent(releases::add);
-                }
-            }
-        }
-        for (OvmfRelease release : releases) {
-            streams.err().println("virt-lint: note: OVMF " + release + " is " + release.evidence()
-                    + "; the firmware findings (VL104, VL201, VL202, VL203) rest on that model");
-        }
     }
 
     private int usage(String message) {
