@@ -15,18 +15,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
 import java.util.Stack;
-import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import dev.virtlint.config.ConfigException;
 import dev.virtlint.config.RuleSelection;
-import dev.virtlint.config.SuppressionWriter;
-import dev.virtlint.config.Suppressions;
-import dev.virtlint.fix.AtomicFileWriter;
-import dev.virtlint.fix.FixApplier;
-import dev.virtlint.fix.UnifiedDiff;
 import dev.virtlint.host.LibvirtConnection;
 import dev.virtlint.lint.FileResult;
 import dev.virtlint.lint.Linter;
@@ -43,10 +36,6 @@ import dev.virtlint.rules.Finding;
 import dev.virtlint.rules.RuleRegistry;
 import dev.virtlint.rules.Severity;
 import dev.virtlint.xml.SafeXmlLoader;
-import dev.virtlint.xml.SourceText;
-import dev.virtlint.xml.TextEdit;
-import dev.virtlint.xml.XmlDocument;
-import dev.virtlint.xml.XmlLoadException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IParameterPreprocessor;
@@ -248,10 +237,9 @@ public class VirtLintCommand implements Callable<Integer> {
         if (reports.stream().filter(report -> report.output == null).count() > 1) {
             return usage("only one report can go to standard output; give the others -o FILE");
         }
-        boolean fixedXmlOnStdout = (fix && !diff || addSuppressions != null) && fixOutput == null
-                && inputs.stream().anyMatch(i -> i instanceof Input.StandardInput);
-        // Standard output carries the fixed XML or the diff in those modes; the report moves to standard error.
-        PrintStream terminal = fixedXmlOnStdout || diff ? streams.err() : streams.out();
+        FileRewriter rewriter = new FileRewriter(fix, diff, Optional.ofNullable(fixOutput),
+                Optional.ofNullable(addSuppressions), maxFileSize);
+        PrintStream terminal = rewriter.writesStandardOutput(inputs) ? streams.err() : streams.out();
 
         Optional<HostCpu> connectionCpu = Optional.empty();
         if (connect != null) {
@@ -302,7 +290,7 @@ public class VirtLintCommand implements Callable<Integer> {
         boolean[] findingsAtThreshold = {false};
         boolean[] anyDiff = {false};
         try {
-            OrderedParallel.run(plan, jobs, this::process, processed -> {
+            OrderedParallel.run(plan, jobs, planned -> process(planned, rewriter), processed -> {
                 FileResult result = processed.result();
                 try {
                     streams.out().write(processed.standardOutput());
@@ -406,31 +394,14 @@ public class VirtLintCommand implements Callable<Integer> {
     private record Planned(Input input, LintSetup.Profile profile) {
     }
 
-    private record Processed(FileResult result, byte[] standardOutput, boolean changed, int fixed, int suppressed,
-                             Optional<Severity> threshold) {
-        static Processed of(FileResult result, Optional<Severity> threshold) {
-            return new Processed(result, new byte[0], false, 0, 0, threshold);
-        }
-    }
-
     /**
      * One input, start to finish, on a worker thread: lint, and fix, diff or suppress when asked. What belongs
      * on standard output (a diff, or fixed XML from standard input) is returned, not printed, so that the
      * caller prints it in input order.
      */
-    private Processed process(Planned planned) {
+    private ProcessedFile process(Planned planned, FileRewriter rewriter) {
         LintSetup.Profile profile = planned.profile();
-        FileResult result = lint(profile.linter(), planned.input());
-        if (result.error().isPresent() || result.skipped()) {
-            return Processed.of(result, profile.threshold());
-        }
-        if (fix || diff) {
-            return applyFixes(profile, planned.input(), result);
-        }
-        if (addSuppressions != null) {
-            return suppressAll(profile, planned.input(), result);
-        }
-        return Processed.of(result, profile.threshold());
+        return rewriter.rewrite(profile, planned.input(), lint(profile.linter(), planned.input()));
     }
 
     /**
@@ -450,114 +421,6 @@ public class VirtLintCommand implements Callable<Integer> {
             });
             return Optional.of(new HostCpu(vendorId, cpu.physBits().map(OptionalInt::of).orElse(OptionalInt.empty())));
         }
-    }
-
-    /**
-     * Fixes one file: splice, re-lint until nothing changes, then write (or print the diff). A fix that
-     * does not converge, or a write that fails, leaves the file untouched and is reported as an error.
-     */
-    private Processed applyFixes(LintSetup.Profile profile, Input input, FileResult result) {
-        FixApplier applier = profile.applier();
-        boolean fixedToStandardOutput = fix && !diff && input instanceof Input.StandardInput && fixOutput == null;
-        if (result.findings().isEmpty()) {
-            if (fix && !diff && fixOutput != null) {
-                // --fix-output names the file the next command reads, so it is written even when nothing changed.
-                try {
-                    AtomicFileWriter.write(fixOutput, AtomicFileWriter.encode(result.source().orElseThrow()));
-                } catch (IOException e) {
-                    return unwritable(result, e, profile);
-                }
-            }
-            return new Processed(result, fixedToStandardOutput
-                    ? AtomicFileWriter.encode(result.source().orElseThrow()) : new byte[0], false, 0, 0,
-                    profile.threshold());
-        }
-        SourceText original = result.source().orElseThrow();
-        FixApplier.Outcome outcome = applier.apply(original, result);
-        if (!outcome.converged()) {
-            return Processed.of(FileResult.failed(new XmlLoadException(XmlLoadException.Kind.INTERNAL,
-                    result.displayName(), 1, 1, "the fixes of " + String.join(", ", outcome.unconvergedRules())
-                    + " did not converge after " + FixApplier.MAX_PASSES + " passes; nothing was written")),
-                    profile.threshold());
-        }
-        int fixed = Math.max(0, result.findings().size() - outcome.result().findings().size());
-        boolean changed = outcome.changed(original);
-        byte[] standardOutput = new byte[0];
-        if (diff && changed) {
-            standardOutput = UnifiedDiff.of(result.displayName(), original.text(), outcome.text().text())
-                    .getBytes(StandardCharsets.UTF_8);
-        }
-        if (diff) {
-            // Shown, not written (also with --fix, as in ruff): what is reported is the file as it stays.
-            return new Processed(result, standardOutput, changed, changed ? fixed : 0, 0, profile.threshold());
-        }
-        try {
-            standardOutput = write(input, result, outcome.text(), changed, standardOutput);
-        } catch (IOException e) {
-            return unwritable(result, e, profile);
-        }
-        return new Processed(outcome.result(), standardOutput, changed, changed ? fixed : 0, 0, profile.threshold());
-    }
-
-    /**
-     * Suppresses every finding of one file in its metadata, then re-lints it. VL900 findings are not
-     * suppressed: their fix (removing the unused suppression) is the answer to them.
-     */
-    private Processed suppressAll(LintSetup.Profile profile, Input input, FileResult result) {
-        SourceText original = result.source().orElseThrow();
-        Set<String> rules = new TreeSet<>();
-        for (Finding finding : result.findings()) {
-            if (!finding.rule().id().equals(Suppressions.UNUSED_SUPPRESSION)) {
-                rules.add(finding.rule().id());
-            }
-        }
-        Optional<TextEdit> edit;
-        try {
-            XmlDocument document = new SafeXmlLoader(maxFileSize).parse(original);
-            edit = SuppressionWriter.suppress(document, rules,
-                    Optional.of(addSuppressions).filter(reason -> !reason.isBlank()));
-        } catch (XmlLoadException e) {
-            return Processed.of(FileResult.failed(e), profile.threshold());
-        }
-        boolean stdin = input instanceof Input.StandardInput;
-        if (edit.isEmpty()) {
-            return new Processed(result, stdin ? AtomicFileWriter.encode(original) : new byte[0], false, 0, 0,
-                    profile.threshold());
-        }
-        String text = original.text();
-        SourceText suppressed = new SourceText(original.displayName(), text.substring(0, edit.get().start())
-                + edit.get().replacement() + text.substring(edit.get().end()), original.charset(),
-                original.hasByteOrderMark());
-        FileResult after = profile.linter().lint(suppressed);
-        byte[] standardOutput;
-        try {
-            standardOutput = write(input, result, suppressed, true, new byte[0]);
-        } catch (IOException e) {
-            return unwritable(result, e, profile);
-        }
-        int count = (int) result.findings().stream().filter(f -> rules.contains(f.rule().id())).count();
-        return new Processed(after, standardOutput, true, 0, count, profile.threshold());
-    }
-
-    /** Writes changed text where it belongs: --fix-output, standard output for standard input, or in place. */
-    private byte[] write(Input input, FileResult result, SourceText text, boolean changed, byte[] standardOutput)
-            throws IOException {
-        byte[] bytes = AtomicFileWriter.encode(text);
-        if (fixOutput != null) {
-            AtomicFileWriter.write(fixOutput, bytes);
-        } else if (input instanceof Input.StandardInput) {
-            return bytes;
-        } else if (changed) {
-            AtomicFileWriter.write(Path.of(result.displayName()), bytes);
-        }
-        return standardOutput;
-    }
-
-    /** The findings of the file as it stays, then why the fixes were not written. */
-    private static Processed unwritable(FileResult result, IOException e, LintSetup.Profile profile) {
-        return Processed.of(result.unwritten(new XmlLoadException(XmlLoadException.Kind.UNWRITABLE,
-                result.displayName(), 1, 1, AtomicFileWriter.reason(e) + "; the file is unchanged")),
-                profile.threshold());
     }
 
     private FileResult lint(Linter linter, Input input) {
