@@ -1,13 +1,10 @@
 package dev.virtlint.cli;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,15 +22,9 @@ import dev.virtlint.lint.FileResult;
 import dev.virtlint.lint.Linter;
 import dev.virtlint.lint.OrderedParallel;
 import dev.virtlint.platform.HostCpu;
-import dev.virtlint.report.GithubReporter;
-import dev.virtlint.report.JsonReporter;
 import dev.virtlint.report.Reporter;
-import dev.virtlint.report.Reporters;
-import dev.virtlint.report.SarifReporter;
 import dev.virtlint.report.Summary;
-import dev.virtlint.report.TextReporter;
 import dev.virtlint.rules.Finding;
-import dev.virtlint.rules.RuleRegistry;
 import dev.virtlint.rules.Severity;
 import dev.virtlint.xml.SafeXmlLoader;
 import picocli.CommandLine.ArgGroup;
@@ -272,12 +263,12 @@ public class VirtLintCommand implements Callable<Integer> {
             return usage(e.getMessage());
         }
 
-        List<OutputStream> files = new ArrayList<>();
+        ReportOutputs outputs = new ReportOutputs(streams.err(), color, quiet, verbose);
         Reporter reporter;
         try {
-            reporter = reporters(terminal, files);
+            reporter = outputs.open(reports, terminal);
         } catch (IOException e) {
-            closeAll(files);
+            outputs.closeFiles();
             return usage("cannot write the report: " + e.getMessage());
         }
         Summary summary = new Summary();
@@ -307,7 +298,7 @@ public class VirtLintCommand implements Callable<Integer> {
             });
             reporter.finish(summary);
         } finally {
-            closeAll(files);
+            outputs.closeFiles();
         }
         if (failed[0]) {
             return ExitCodes.USAGE_OR_INPUT;
@@ -355,40 +346,6 @@ public class VirtLintCommand implements Callable<Integer> {
             }
         }
         return workingDirectory.resolve("domain.xml");
-    }
-
-    /** One reporter per --format, on standard output or the file its -o names; text when none is given. */
-    private Reporter reporters(PrintStream terminal, List<OutputStream> files) throws IOException {
-        List<Report> wanted = new ArrayList<>(reports);
-        if (wanted.isEmpty()) {
-            Report text = new Report();
-            text.format = OutputFormat.text;
-            wanted.add(text);
-        }
-        List<Reporter> all = new ArrayList<>();
-        for (Report report : wanted) {
-            PrintStream out = terminal;
-            boolean toFile = report.output != null;
-            if (toFile) {
-                OutputStream file = new BufferedOutputStream(Files.newOutputStream(report.output));
-                files.add(file);
-                out = new PrintStream(file, false, StandardCharsets.UTF_8);
-            }
-            all.add(switch (report.format) {
-                case text -> toFile ? new TextReporter(out, out, false, false, verbose)
-                        : new TextReporter(out, streams.err(), color.enabled(), quiet, verbose);
-                case json -> new JsonReporter(out);
-                case sarif -> new SarifReporter(out, RuleRegistry.all(), VersionProvider.version());
-                case github -> new GithubReporter(out);
-            });
-        }
-        return all.size() == 1 ? all.get(0) : new Reporters(all);
-    }
-
-    private static void closeAll(List<OutputStream> files) throws IOException {
-        for (OutputStream file : files) {
-            file.close();
-        }
     }
 
     private record Planned(Input input, LintSetup.Profile profile) {
