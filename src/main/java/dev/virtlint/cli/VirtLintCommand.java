@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.Stack;
 import java.util.concurrent.Callable;
 
@@ -239,7 +238,7 @@ public class VirtLintCommand implements Callable<Integer> {
                         + " 'virsh dumpxml --inactive' and fix that");
             }
             try {
-                connectionCpu = addConnection(inputs);
+                connectionCpu = Optional.of(ConnectionInputs.addDefinedDomains(connect, inputs));
             } catch (LibvirtConnection.LibvirtConnectionException e) {
                 streams.err().println("virt-lint: --connect " + connect + ": " + e.getMessage());
                 return ExitCodes.USAGE_OR_INPUT;
@@ -359,25 +358,6 @@ public class VirtLintCommand implements Callable<Integer> {
     private ProcessedFile process(Planned planned, FileRewriter rewriter) {
         LintSetup.Profile profile = planned.profile();
         return rewriter.rewrite(profile, planned.input(), lint(profile.linter(), planned.input()));
-    }
-
-    /**
-     * Adds the connection's defined domains to the inputs and returns the host CPU its capabilities describe,
-     * for the files whose configuration gives no host facts.
-     */
-    private Optional<HostCpu> addConnection(List<Input> inputs) throws LibvirtConnection.LibvirtConnectionException {
-        try (LibvirtConnection connection = LibvirtConnection.open(connect)) {
-            for (LibvirtConnection.DefinedDomain domain : connection.definedDomains()) {
-                inputs.add(new Input.LibvirtDomain(connect + "#" + domain.name(), domain.inactiveXml()));
-            }
-            LibvirtConnection.HostCpu cpu = connection.hostCpu();
-            Optional<String> vendorId = cpu.vendor().flatMap(vendor -> switch (vendor) {
-                case AMD -> Optional.of("AuthenticAMD");
-                case INTEL -> Optional.of("GenuineIntel");
-                case OTHER -> cpu.vendorName();
-            });
-            return Optional.of(new HostCpu(vendorId, cpu.physBits().map(OptionalInt::of).orElse(OptionalInt.empty())));
-        }
     }
 
     private FileResult lint(Linter linter, Input input) {
