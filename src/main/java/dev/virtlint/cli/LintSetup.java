@@ -1,5 +1,6 @@
 package dev.virtlint.cli;
 
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -40,6 +41,10 @@ final class LintSetup {
      */
     record Profile(Linter linter, FixApplier applier, Optional<Severity> threshold, List<Rule> rules,
                    List<LintEnvironment> environments) {
+    }
+
+    /** An input with the profile its configuration gives it: all that a worker needs to lint it. */
+    record PlannedInput(Input input, Profile profile) {
     }
 
     /** Options of the command that, when given, win over the configuration. */
@@ -89,6 +94,30 @@ final class LintSetup {
         return settings.overriddenBy(new Settings(commandLine.select(), commandLine.ignore(), Map.of(),
                 commandLine.failOn().map(FailOn::name), Optional.empty(), Optional.empty(), Optional.empty(),
                 Optional.empty(), commandLine.unsafeFixes(), DeclaredDevices.NONE));
+    }
+
+    /** The input with the profile of the configuration found for it (see {@link #configLocation}). */
+    PlannedInput plan(Input input) throws ConfigException, TypeConversionException {
+        return new PlannedInput(input, profile(settingsFor(configLocation(input))));
+    }
+
+    /** Where an input's configuration is looked for: beside the file, else in the working directory. */
+    private static Path configLocation(Input input) {
+        Path workingDirectory = Path.of("").toAbsolutePath();
+        if (input instanceof Input.NamedFile file) {
+            return file.path();
+        }
+        if (input instanceof Input.FoundFile file) {
+            return file.path();
+        }
+        if (input instanceof Input.StandardInput stdin) {
+            try {
+                return workingDirectory.resolve(stdin.displayName());
+            } catch (InvalidPathException e) {
+                return workingDirectory.resolve("stdin");
+            }
+        }
+        return workingDirectory.resolve("domain.xml");
     }
 
     /** The profile for these settings, built on first use. Throws for a host root that cannot be read. */

@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -244,7 +243,7 @@ public class VirtLintCommand implements Callable<Integer> {
                 return ExitCodes.USAGE_OR_INPUT;
             }
         }
-        List<Planned> plan = new ArrayList<>();
+        List<LintSetup.PlannedInput> plan = new ArrayList<>();
         try {
             LintSetup setup = new LintSetup(LintSetup.resolver(configFile, isolated), spec.mixins().get("target"),
                     spec.commandLine().getParseResult(), commandLineSettings(), maxFileSize, warning -> {
@@ -253,7 +252,7 @@ public class VirtLintCommand implements Callable<Integer> {
                         }
                     }, connectionCpu);
             for (Input input : inputs) {
-                plan.add(new Planned(input, setup.profile(setup.settingsFor(configLocation(input)))));
+                plan.add(setup.plan(input));
             }
         } catch (ConfigException e) {
             streams.err().println(e.oneLine());
@@ -275,7 +274,7 @@ public class VirtLintCommand implements Callable<Integer> {
             summary.dryRun();
         }
         new RunNotes(streams.err(), quiet, Optional.ofNullable(target.libvirtSchemas))
-                .print(plan.stream().map(Planned::profile).toList());
+                .print(plan.stream().map(LintSetup.PlannedInput::profile).toList());
         boolean[] failed = {false};
         boolean[] findingsAtThreshold = {false};
         boolean[] anyDiff = {false};
@@ -328,34 +327,12 @@ public class VirtLintCommand implements Callable<Integer> {
                 Optional.ofNullable(select), Optional.ofNullable(ignore));
     }
 
-    /** Where an input's configuration is looked for: beside the file, else in the working directory. */
-    private static Path configLocation(Input input) {
-        Path workingDirectory = Path.of("").toAbsolutePath();
-        if (input instanceof Input.NamedFile file) {
-            return file.path();
-        }
-        if (input instanceof Input.FoundFile file) {
-            return file.path();
-        }
-        if (input instanceof Input.StandardInput stdin) {
-            try {
-                return workingDirectory.resolve(stdin.displayName());
-            } catch (InvalidPathException e) {
-                return workingDirectory.resolve("stdin");
-            }
-        }
-        return workingDirectory.resolve("domain.xml");
-    }
-
-    private record Planned(Input input, LintSetup.Profile profile) {
-    }
-
     /**
      * One input, start to finish, on a worker thread: lint, and fix, diff or suppress when asked. What belongs
      * on standard output (a diff, or fixed XML from standard input) is returned, not printed, so that the
      * caller prints it in input order.
      */
-    private ProcessedFile process(Planned planned, FileRewriter rewriter) {
+    private ProcessedFile process(LintSetup.PlannedInput planned, FileRewriter rewriter) {
         LintSetup.Profile profile = planned.profile();
         return rewriter.rewrite(profile, planned.input(), lint(profile.linter(), planned.input()));
     }
