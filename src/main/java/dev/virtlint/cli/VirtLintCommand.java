@@ -1,10 +1,8 @@
 package dev.virtlint.cli;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +15,6 @@ import dev.virtlint.config.ConfigException;
 import dev.virtlint.config.RuleSelection;
 import dev.virtlint.host.LibvirtConnection;
 import dev.virtlint.lint.FileResult;
-import dev.virtlint.lint.Linter;
 import dev.virtlint.lint.OrderedParallel;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.report.Reporter;
@@ -334,24 +331,8 @@ public class VirtLintCommand implements Callable<Integer> {
      */
     private ProcessedFile process(LintSetup.PlannedInput planned, FileRewriter rewriter) {
         LintSetup.Profile profile = planned.profile();
-        return rewriter.rewrite(profile, planned.input(), lint(profile.linter(), planned.input()));
-    }
-
-    private FileResult lint(Linter linter, Input input) {
-        if (input instanceof Input.NamedFile file) {
-            return linter.lint(file.path(), !skipNonDomain);
-        }
-        if (input instanceof Input.FoundFile file) {
-            return linter.lint(file.path(), false);
-        }
-        if (input instanceof Input.StandardInput stdin) {
-            return linter.lint(stdin.displayName(), streams.in());
-        }
-        if (input instanceof Input.LibvirtDomain domain) {
-            return linter.lint(domain.displayName(),
-                    new ByteArrayInputStream(domain.xml().getBytes(StandardCharsets.UTF_8)));
-        }
-        return FileResult.failed(((Input.Unreadable) input).error());
+        return rewriter.rewrite(profile, planned.input(),
+                new InputLinter(!skipNonDomain, streams.in()).lint(profile.linter(), planned.input()));
     }
 
     private static boolean reaches(FileResult result, Optional<Severity> threshold) {
