@@ -2,7 +2,6 @@ package dev.virtlint.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,13 +13,8 @@ import java.util.concurrent.Callable;
 import dev.virtlint.config.ConfigException;
 import dev.virtlint.config.RuleSelection;
 import dev.virtlint.host.LibvirtConnection;
-import dev.virtlint.lint.FileResult;
-import dev.virtlint.lint.OrderedParallel;
 import dev.virtlint.platform.HostCpu;
 import dev.virtlint.report.Reporter;
-import dev.virtlint.report.Summary;
-import dev.virtlint.rules.Finding;
-import dev.virtlint.rules.Severity;
 import dev.virtlint.xml.SafeXmlLoader;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -266,42 +260,14 @@ public class VirtLintCommand implements Callable<Integer> {
             outputs.closeFiles();
             return usage("cannot write the report: " + e.getMessage());
         }
-        Summary summary = new Summary();
-        if (diff) {
-            summary.dryRun();
-        }
         new RunNotes(streams.err(), quiet, Optional.ofNullable(target.libvirtSchemas))
                 .print(plan.stream().map(LintSetup.PlannedInput::profile).toList());
-        boolean[] failed = {false};
-        boolean[] findingsAtThreshold = {false};
-        boolean[] anyDiff = {false};
         try {
-            OrderedParallel.run(plan, jobs, planned -> process(planned, rewriter), processed -> {
-                FileResult result = processed.result();
-                try {
-                    streams.out().write(processed.standardOutput());
-                    reporter.file(result);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-                anyDiff[0] |= processed.changed();
-                summary.addFixed(processed.fixed());
-                summary.addSuppressed(processed.suppressed());
-                summary.add(result);
-                failed[0] |= result.error().isPresent();
-                findingsAtThreshold[0] |= reaches(result, processed.threshold());
-            });
-            reporter.finish(summary);
+            return new LintRun(new InputLinter(!skipNonDomain, streams.in()), rewriter, streams.out(), reporter, diff)
+                    .run(plan, jobs);
         } finally {
             outputs.closeFiles();
         }
-        if (failed[0]) {
-            return ExitCodes.USAGE_OR_INPUT;
-        }
-        if (diff) {
-            return anyDiff[0] ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
-        }
-        return findingsAtThreshold[0] ? ExitCodes.FINDINGS : ExitCodes.CLEAN;
     }
 
     /** The first of {@code selectors} that names no rule, as "--select: no rule 'X': did you mean …". */
@@ -322,28 +288,5 @@ public class VirtLintCommand implements Callable<Integer> {
                 parsed.hasMatchedOption("--fail-on") ? Optional.of(failOn) : Optional.empty(),
                 parsed.hasMatchedOption("--unsafe-fixes") ? Optional.of(unsafeFixes) : Optional.empty(),
                 Optional.ofNullable(select), Optional.ofNullable(ignore));
-    }
-
-    /**
-     * One input, start to finish, on a worker thread: lint, and fix, diff or suppress when asked. What belongs
-     * on standard output (a diff, or fixed XML from standard input) is returned, not printed, so that the
-     * caller prints it in input order.
-     */
-    private ProcessedFile process(LintSetup.PlannedInput planned, FileRewriter rewriter) {
-        LintSetup.Profile profile = planned.profile();
-        return rewriter.rewrite(profile, planned.input(),
-                new InputLinter(!skipNonDomain, streams.in()).lint(profile.linter(), planned.input()));
-    }
-
-    private static boolean reaches(FileResult result, Optional<Severity> threshold) {
-        if (threshold.isEmpty()) {
-            return false;
-        }
-        for (Finding finding : result.findings()) {
-            if (finding.severity().atLeast(threshold.get())) {
-                return true;
-            }
-        }
-        return false;
     }
 }
