@@ -96,7 +96,7 @@ final class LintSetup {
                 Optional.empty(), commandLine.unsafeFixes(), DeclaredDevices.NONE));
     }
 
-    /** The input with the profile of the configuration found for it (see {@link #configLocation}). */
+    /** The input with the profile of the configuration found for it. */
     PlannedInput plan(Input input) throws ConfigException, TypeConversionException {
         return new PlannedInput(input, profile(settingsFor(configLocation(input))));
     }

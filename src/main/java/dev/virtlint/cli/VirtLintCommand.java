@@ -27,6 +27,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.TypeConversionException;
 
+/**
+ * The root command, lint: its options, and a call() that refuses options that do not fit together, then hands each
+ * step of the run to the class that decides it.
+ */
 @Command(name = "virt-lint", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         sortOptions = false, usageHelpAutoWidth = true,
         description = {
@@ -197,36 +201,21 @@ public class VirtLintCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (paths.isEmpty() && connect == null) {
-            return usage("no input: give a domain XML file, a directory, - for standard input, or --connect URI");
-        }
-        if (configFile != null && isolated) {
-            return usage("--config and --isolated contradict each other");
-        }
-        Optional<String> unknownRule = unknownSelector("--select", select).or(() -> unknownSelector("--ignore", ignore));
-        if (unknownRule.isPresent()) {
-            return usage(unknownRule.get());
+        Optional<String> misuse = misusedOptions();
+        if (misuse.isPresent()) {
+            return usage(misuse.get());
         }
         List<Input> inputs = new ArrayList<>(InputExpander.expand(paths, stdinFilename));
-        if (fixOutput != null && (!fix || inputs.size() != 1)) {
-            return usage("--fix-output needs --fix and exactly one input file");
-        }
-        if (addSuppressions != null && (fix || diff || connect != null)) {
-            return usage("--add-suppressions edits files on its own; run it without --fix, --diff and --connect");
-        }
-        if (reports.stream().filter(report -> report.output == null).count() > 1) {
-            return usage("only one report can go to standard output; give the others -o FILE");
+        misuse = misusedWith(inputs);
+        if (misuse.isPresent()) {
+            return usage(misuse.get());
         }
         FileRewriter rewriter = new FileRewriter(fix, diff, Optional.ofNullable(fixOutput),
                 Optional.ofNullable(addSuppressions), maxFileSize);
+        // The report moves to standard error when standard output carries the fixed XML or the diff.
         PrintStream terminal = rewriter.writesStandardOutput(inputs) ? streams.err() : streams.out();
-
         Optional<HostCpu> connectionCpu = Optional.empty();
         if (connect != null) {
-            if (fix || diff) {
-                return usage("--fix and --diff work on files; with --connect, dump a domain with"
-                        + " 'virsh dumpxml --inactive' and fix that");
-            }
             try {
                 connectionCpu = Optional.of(ConnectionInputs.addDefinedDomains(connect, inputs));
             } catch (LibvirtConnection.LibvirtConnectionException e) {
@@ -234,24 +223,15 @@ public class VirtLintCommand implements Callable<Integer> {
                 return ExitCodes.USAGE_OR_INPUT;
             }
         }
-        List<LintSetup.PlannedInput> plan = new ArrayList<>();
+        List<LintSetup.PlannedInput> plan;
         try {
-            LintSetup setup = new LintSetup(LintSetup.resolver(configFile, isolated), spec.mixins().get("target"),
-                    spec.commandLine().getParseResult(), commandLineSettings(), maxFileSize, warning -> {
-                        if (verbose) {
-                            streams.err().println(warning);
-                        }
-                    }, connectionCpu);
-            for (Input input : inputs) {
-                plan.add(setup.plan(input));
-            }
+            plan = plan(inputs, connectionCpu);
         } catch (ConfigException e) {
             streams.err().println(e.oneLine());
             return ExitCodes.USAGE_OR_INPUT;
         } catch (TypeConversionException e) {
             return usage(e.getMessage());
         }
-
         ReportOutputs outputs = new ReportOutputs(streams.err(), color, quiet, verbose);
         Reporter reporter;
         try {
@@ -270,6 +250,38 @@ public class VirtLintCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What the options get wrong on their own, checked before the paths are expanded: a walk of a large tree
+     * (/, say) only to refuse the options would take long.
+     */
+    private Optional<String> misusedOptions() {
+        if (paths.isEmpty() && connect == null) {
+            return Optional.of("no input: give a domain XML file, a directory, - for standard input, or --connect URI");
+        }
+        if (configFile != null && isolated) {
+            return Optional.of("--config and --isolated contradict each other");
+        }
+        return unknownSelector("--select", select).or(() -> unknownSelector("--ignore", ignore));
+    }
+
+    /** What the options get wrong once the inputs are known; the first check needs their number. */
+    private Optional<String> misusedWith(List<Input> inputs) {
+        if (fixOutput != null && (!fix || inputs.size() != 1)) {
+            return Optional.of("--fix-output needs --fix and exactly one input file");
+        }
+        if (addSuppressions != null && (fix || diff || connect != null)) {
+            return Optional.of("--add-suppressions edits files on its own; run it without --fix, --diff and --connect");
+        }
+        if (reports.stream().filter(report -> report.output == null).count() > 1) {
+            return Optional.of("only one report can go to standard output; give the others -o FILE");
+        }
+        if (connect != null && (fix || diff)) {
+            return Optional.of("--fix and --diff work on files; with --connect, dump a domain with"
+                    + " 'virsh dumpxml --inactive' and fix that");
+        }
+        return Optional.empty();
+    }
+
     /** The first of {@code selectors} that names no rule, as "--select: no rule 'X': did you mean …". */
     private static Optional<String> unknownSelector(String option, List<String> selectors) {
         return Optional.ofNullable(selectors).orElse(List.of()).stream().filter(s -> !RuleSelection.isValid(s))
@@ -280,6 +292,22 @@ public class VirtLintCommand implements Callable<Integer> {
         streams.err().println("virt-lint: " + message);
         streams.err().println("Try 'virt-lint --help' for more information.");
         return ExitCodes.USAGE_OR_INPUT;
+    }
+
+    /** Each input with the profile its configuration and these options give it; host warnings show with -v. */
+    private List<LintSetup.PlannedInput> plan(List<Input> inputs, Optional<HostCpu> connectionCpu)
+            throws ConfigException {
+        LintSetup setup = new LintSetup(LintSetup.resolver(configFile, isolated), spec.mixins().get("target"),
+                spec.commandLine().getParseResult(), commandLineSettings(), maxFileSize, warning -> {
+                    if (verbose) {
+                        streams.err().println(warning);
+                    }
+                }, connectionCpu);
+        List<LintSetup.PlannedInput> plan = new ArrayList<>();
+        for (Input input : inputs) {
+            plan.add(setup.plan(input));
+        }
+        return plan;
     }
 
     private LintSetup.CommandLineSettings commandLineSettings() {
