@@ -90,7 +90,7 @@ public final class SchemaInvalid implements Rule {
                     + " does not allow there" + colonDetail(violation), REFUSED));
         };
         builder.data("violation", violation.kind().name().toLowerCase(java.util.Locale.ROOT))
-                .data("validator", violation.validatorMessage());
+                .data("validator", stableValidatorMessage(violation.validatorMessage()));
         return builder.build();
     }
 
@@ -193,9 +193,19 @@ public final class SchemaInvalid implements Rule {
         if (semicolon < 0) {
             return "";
         }
-        String detail = validatorMessage.substring(semicolon + 2)
-                .replace("must be a string matching the regular expression ", "must match ");
-        return ALTERNATIVES.splitAsStream(detail).map(SchemaInvalid::withSortedValues).sorted()
+        return sorted(validatorMessage.substring(semicolon + 2)
+                .replace("must be a string matching the regular expression ", "must match "));
+    }
+
+    /** Jing's message as data, its alternatives and values sorted as in {@link #detail}, its wording kept. */
+    static String stableValidatorMessage(String validatorMessage) {
+        int semicolon = validatorMessage.indexOf("; ");
+        return semicolon < 0 ? validatorMessage
+                : validatorMessage.substring(0, semicolon + 2) + sorted(validatorMessage.substring(semicolon + 2));
+    }
+
+    private static String sorted(String alternatives) {
+        return ALTERNATIVES.splitAsStream(alternatives).map(SchemaInvalid::withSortedValues).sorted()
                 .collect(Collectors.joining(" or "));
     }
 

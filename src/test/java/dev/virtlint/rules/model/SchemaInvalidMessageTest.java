@@ -14,6 +14,9 @@ class SchemaInvalidMessageTest {
                 + " expression \"(/|[a-zA-Z]:\\\\).+\" or must be a string matching the regular expression \"\\[[^\\]]+\\] .+\"";
         assertEquals("must match \"(/|[a-zA-Z]:\\\\).+\" or must match \"\\[[^\\]]+\\] .+\"", SchemaInvalid.detail(oneWay));
         assertEquals(SchemaInvalid.detail(oneWay), SchemaInvalid.detail(otherWay));
+        assertEquals(SchemaInvalid.stableValidatorMessage(oneWay), SchemaInvalid.stableValidatorMessage(otherWay),
+                "data.validator, which JSON and SARIF reports carry, is the same in every run too");
+        assertEquals(otherWay, SchemaInvalid.stableValidatorMessage(oneWay), "Jing's wording kept");
     }
 
     @Test
