@@ -100,11 +100,12 @@ final class MapCommand implements Callable<Integer> {
             err.println("virt-lint: " + e.getMessage());
             return ExitCodes.USAGE_OR_INPUT;
         }
-        Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
+        PlatformResolver.ForDomain platforms = PlatformResolver.forDomain(domain);
+        Platform onRunsHost = platforms.resolve(environment.stack(), environment.hostCpu());
         HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu(),
                 environment.ovmfAssumed());
         List<Platform> shown = unknown.any() ? sampleHosts(unknown, environment.hostCpu()).stream()
-                .map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList() : List.of(onRunsHost);
+                .map(host -> platforms.resolve(environment.stack(), host)).toList() : List.of(onRunsHost);
         Optional<Platform> unpredictable = shown.stream().filter(p -> p.addressMap().isEmpty()).findFirst();
         if (unpredictable.isPresent()) {
             err.println(file + ": cannot predict the address map: " + whyUnknown(unpredictable.get()));
@@ -139,7 +140,7 @@ final class MapCommand implements Callable<Integer> {
                     err);
         }
         WindowCapacity capacity = WindowCapacity.of(unknown.any() ? HostRange.hosts(unknown, environment.hostCpu())
-                .stream().map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList()
+                .stream().map(host -> platforms.resolve(environment.stack(), host)).toList()
                 : List.of(onRunsHost));
         if (format == MapFormat.json) {
             List<Map<String, Object>> maps = new ArrayList<>();

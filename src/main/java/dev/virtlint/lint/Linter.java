@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.IntFunction;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import dev.virtlint.config.Suppressions;
 import dev.virtlint.domain.DomainBuilder;
@@ -41,6 +43,8 @@ public final class Linter {
 
     private final SafeXmlLoader loader;
     private final List<Rule> rules;
+    /** The rules that read OVMF's model, and with it the release: the firmware family. */
+    private final Set<Rule> firmwareRules;
     /** One environment, or one per host of a fleet, each named. */
     private final List<LintEnvironment> environments;
 
@@ -55,6 +59,8 @@ public final class Linter {
         }
         this.loader = loader;
         this.rules = List.copyOf(rules);
+        this.firmwareRules = rules.stream().filter(rule -> rule.meta().family() == Family.FIRMWARE)
+                .collect(Collectors.toUnmodifiableSet());
         this.environments = List.copyOf(fleet);
     }
 
@@ -141,26 +147,26 @@ public final class Linter {
     /**
      * The findings on one host. Where the run assumes the OVMF release (nothing named it) and the guest boots UEFI,
      * the firmware rules run once per span of {@link OvmfReleaseSpan#WHEN_UNNAMED}, merged by {@link NamedVerdicts},
-     * and every other rule once: only the firmware rules read the release (OvmfReleaseSpanLintTest checks that the
+     * and every other rule once: only the firmware rules read the release (OvmfReleaseSpansTest checks that the
      * others conclude the same under each), and running them alone keeps the spans from costing a full lint each.
+     * The platforms of every span and host share what depends on the domain alone.
      */
     private HostVerdicts checkOn(DomainDef domain, LintEnvironment environment, NotChecked notChecked) {
+        PlatformResolver.ForDomain platforms = PlatformResolver.forDomain(domain);
+        // Read once: the ROM files the domain names, where the host root allows, for every span and host.
+        Optional<HostFacts> facts = environment.hostFacts().map(hostFacts -> hostFacts.withRomFiles(domain.romFiles()));
         if (!environment.ovmfAssumed() || !domain.os().usesUefi()) {
-            return checkOnHosts(domain, environment, notChecked, rule -> true);
+            return checkOnHosts(platforms, environment, facts, notChecked, rule -> true);
         }
-        HostVerdicts others = checkOnHosts(domain, environment, notChecked, rule -> !readsOvmfRelease(rule));
+        HostVerdicts others = checkOnHosts(platforms, environment, facts, notChecked,
+                rule -> !firmwareRules.contains(rule));
         List<OvmfReleaseSpan> spans = OvmfReleaseSpan.WHEN_UNNAMED;
         HostVerdicts firmware = combined(NamedVerdicts.Kind.OVMF_RELEASES, spans.stream().map(OvmfReleaseSpan::label)
-                .toList(), i -> checkOnHosts(domain, environment.withOvmf(spans.get(i).modelledAs().parseableText()),
-                notChecked, Linter::readsOvmfRelease));
+                .toList(), i -> checkOnHosts(platforms, environment.withOvmf(spans.get(i).modelledAs().parseableText()),
+                facts, notChecked, firmwareRules::contains));
         List<Finding> findings = new ArrayList<>(others.findings());
         findings.addAll(firmware.findings());
         return new HostVerdicts(findings, others.context());
-    }
-
-    /** The firmware rules are the ones that read OVMF's model, and with it the release. */
-    private static boolean readsOvmfRelease(Rule rule) {
-        return rule.meta().family() == Family.FIRMWARE;
     }
 
     /** Each named setting checked in turn and merged by {@link NamedVerdicts}; the context is the last setting's. */
@@ -174,10 +180,10 @@ public final class Linter {
         return new HostVerdicts(NamedVerdicts.combine(kind, runs), last.context());
     }
 
-    private HostVerdicts checkOnHosts(DomainDef domain, LintEnvironment environment, NotChecked notChecked,
-                                      Predicate<Rule> which) {
-        Optional<HostFacts> facts = environment.hostFacts().map(hostFacts -> hostFacts.withRomFiles(domain.romFiles()));
-        Platform onRunsHost = PlatformResolver.resolve(domain, environment.stack(), environment.hostCpu());
+    private HostVerdicts checkOnHosts(PlatformResolver.ForDomain platforms, LintEnvironment environment,
+                                      Optional<HostFacts> facts, NotChecked notChecked, Predicate<Rule> which) {
+        DomainDef domain = platforms.domain();
+        Platform onRunsHost = platforms.resolve(environment.stack(), environment.hostCpu());
         HostRange.Dimensions unknown = HostRange.dimensions(domain, onRunsHost, environment.hostCpu(),
                 environment.ovmfAssumed());
         if (!unknown.any()) {
@@ -185,15 +191,14 @@ public final class Linter {
             return new HostVerdicts(checkOn(context, which), context);
         }
         List<HostCpu> hosts = HostRange.hosts(unknown, environment.hostCpu());
-        List<Platform> platforms = hosts.stream()
-                .map(host -> PlatformResolver.resolve(domain, environment.stack(), host)).toList();
+        List<Platform> range = hosts.stream().map(host -> platforms.resolve(environment.stack(), host)).toList();
         List<ScenarioVerdicts.Run> runs = new ArrayList<>();
         for (int i = 0; i < hosts.size(); i++) {
             runs.add(new ScenarioVerdicts.Run(hosts.get(i),
-                    checkOn(context(domain, platforms.get(i), platforms, environment, facts, notChecked), which)));
+                    checkOn(context(domain, range.get(i), range, environment, facts, notChecked), which)));
         }
         return new HostVerdicts(ScenarioVerdicts.combine(unknown, runs),
-                context(domain, platforms.get(0), platforms, environment, facts, notChecked));
+                context(domain, range.get(0), range, environment, facts, notChecked));
     }
 
     /** {@code facts} are the environment's, with the ROM files the domain names read where the host root allows. */

@@ -3,6 +3,7 @@ package dev.virtlint.platform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.QemuArg;
@@ -23,7 +24,9 @@ final class FirmwareResolver {
     private FirmwareResolver() {
     }
 
-    static Resolved<OvmfPlan> resolve(DomainDef domain, Platform platform) {
+    /** {@code topology} gives the guest PCI tree for a machine family, which depends on the domain alone. */
+    static Resolved<OvmfPlan> resolve(DomainDef domain, Platform platform,
+                                      Function<MachineFamily, Resolved<GuestPciTopology.Topology>> topology) {
         if (!domain.os().usesUefi()) {
             return Resolved.unknown("the domain boots SeaBIOS (no firmware='efi' and no OVMF loader), whose 64-bit"
                     + " window virt-lint does not model");
@@ -47,13 +50,12 @@ final class FirmwareResolver {
         if (!cpu.isKnown()) {
             return Resolved.unknown(cpu.source());
         }
-        Resolved<GuestPciTopology.Topology> topology = GuestPciTopology.build(domain,
-                platform.layoutInput().get().flags().family());
-        if (!topology.isKnown()) {
-            return Resolved.unknown(topology.source());
+        Resolved<GuestPciTopology.Topology> tree = topology.apply(platform.layoutInput().get().flags().family());
+        if (!tree.isKnown()) {
+            return Resolved.unknown(tree.source());
         }
         OvmfInput input = OvmfInputs.of(release.get(), cpu.value().get(), map, knob.value().get());
-        return Resolved.of(OvmfPlan.of(input, topology.value().get().rootBus(), topology.value().get().notes()),
+        return Resolved.of(OvmfPlan.of(input, tree.value().get().rootBus(), tree.value().get().notes()),
                 "OVMF " + release.get() + " for a vCPU with " + cpu.source());
     }
 

@@ -1,5 +1,7 @@
 package dev.virtlint.platform;
 
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
@@ -19,34 +21,66 @@ public final class PlatformResolver {
     }
 
     public static Platform resolve(DomainDef domain, TargetStack stack, HostCpu host) {
-        Accel accel = stack.accel().orElse(domain.type().map("kvm"::equals).orElse(false) ? Accel.KVM : Accel.TCG);
-        boolean written = domain.os().machine().isPresent();
-        // libvirt picks the emulator's default machine, which is the pc alias for x86_64.
-        String machineName = domain.os().machine().orElse("pc");
-        QemuBinary qemu = stack.qemuFor(machineName);
-        Optional<MachineType> machine = MachineCatalogue.resolve(machineName, qemu);
-        Registration registration = machine
-                .map(type -> MachineCatalogue.registration(type.concreteName(), qemu))
-                .orElse(Registration.NOT_REGISTERED);
-        QemuInputs inputs = LibvirtToQemu.map(domain);
-        Resolved<String> vendor = vendor(accel, inputs, host, qemu.version());
-        Resolved<Integer> physBits = physBits(accel, inputs, machine, host);
+        return forDomain(domain).resolve(stack, host);
+    }
 
-        Optional<LayoutInput> layoutInput = Optional.empty();
-        if (machine.isPresent() && machine.get().layoutFlags().isPresent() && vendor.isKnown() && physBits.isKnown()
-                && inputs.initialRamBytes().orElse(0) > 0) {
-            String model = inputs.cpuModel().orElse("");
-            layoutInput = Optional.of(new LayoutInput(machine.get(), qemu.version(),
-                    inputs.initialRamBytes().getAsLong(),
-                    inputs.maxMemBytes().orElse(0), inputs.slots().orElse(0),
-                    inputs.pciHole64Bytes().isPresent() ? OptionalLong.of(inputs.pciHole64Bytes().getAsLong())
-                            : OptionalLong.empty(),
-                    physBits.value().get(), vendor.value().get().equals(CpuModels.AMD), CpuModels.longMode(model), 0));
+    /** A resolver for one domain on many stacks and hosts. */
+    public static ForDomain forDomain(DomainDef domain) {
+        return new ForDomain(domain);
+    }
+
+    /**
+     * Resolves one domain on each host of a range and under each span of OVMF releases, sharing what depends on the
+     * domain alone: the QEMU inputs libvirt generates and the guest PCI tree per machine family, built for every host
+     * and span before (a sixth of a profile of the real-world corpus without host facts). One per domain check, not
+     * shared between threads.
+     */
+    public static final class ForDomain {
+        private final DomainDef domain;
+        private final QemuInputs inputs;
+        private final Map<MachineFamily, Resolved<GuestPciTopology.Topology>> topologies =
+                new EnumMap<>(MachineFamily.class);
+
+        private ForDomain(DomainDef domain) {
+            this.domain = domain;
+            this.inputs = LibvirtToQemu.map(domain);
         }
-        Platform platform = new Platform(stack, qemu, host, accel, machineName, written, machine, registration, inputs,
-                vendor, physBits, layoutInput, layoutInput.map(AddressLayout::compute),
-                Resolved.unknown("OVMF's window is resolved from the rest of the platform"));
-        return platform.withFirmware(FirmwareResolver.resolve(domain, platform));
+
+        public DomainDef domain() {
+            return domain;
+        }
+
+        public Platform resolve(TargetStack stack, HostCpu host) {
+            Accel accel = stack.accel().orElse(domain.type().map("kvm"::equals).orElse(false) ? Accel.KVM : Accel.TCG);
+            boolean written = domain.os().machine().isPresent();
+            // libvirt picks the emulator's default machine, which is the pc alias for x86_64.
+            String machineName = domain.os().machine().orElse("pc");
+            QemuBinary qemu = stack.qemuFor(machineName);
+            Optional<MachineType> machine = MachineCatalogue.resolve(machineName, qemu);
+            Registration registration = machine
+                    .map(type -> MachineCatalogue.registration(type.concreteName(), qemu))
+                    .orElse(Registration.NOT_REGISTERED);
+            Resolved<String> vendor = vendor(accel, inputs, host, qemu.version());
+            Resolved<Integer> physBits = physBits(accel, inputs, machine, host);
+
+            Optional<LayoutInput> layoutInput = Optional.empty();
+            if (machine.isPresent() && machine.get().layoutFlags().isPresent() && vendor.isKnown() && physBits.isKnown()
+                    && inputs.initialRamBytes().orElse(0) > 0) {
+                String model = inputs.cpuModel().orElse("");
+                layoutInput = Optional.of(new LayoutInput(machine.get(), qemu.version(),
+                        inputs.initialRamBytes().getAsLong(),
+                        inputs.maxMemBytes().orElse(0), inputs.slots().orElse(0),
+                        inputs.pciHole64Bytes().isPresent() ? OptionalLong.of(inputs.pciHole64Bytes().getAsLong())
+                                : OptionalLong.empty(),
+                        physBits.value().get(), vendor.value().get().equals(CpuModels.AMD), CpuModels.longMode(model),
+                        0));
+            }
+            Platform platform = new Platform(stack, qemu, host, accel, machineName, written, machine, registration,
+                    inputs, vendor, physBits, layoutInput, layoutInput.map(AddressLayout::compute),
+                    Resolved.unknown("OVMF's window is resolved from the rest of the platform"));
+            return platform.withFirmware(FirmwareResolver.resolve(domain, platform, family -> topologies
+                    .computeIfAbsent(family, key -> GuestPciTopology.build(domain, key))));
+        }
     }
 
     /**
