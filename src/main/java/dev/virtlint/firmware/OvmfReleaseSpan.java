@@ -66,8 +66,8 @@ public record OvmfReleaseSpan(List<OvmfRelease> releases, List<OvmfRelease> buil
     }
 
     /**
-     * The span as a finding names it: {@code 2022.02–2022.08}, {@code 2022.11}, or
-     * {@code 2025.05–2025.11, 2026.05+ and Debian 13's 2025.02}, where {@code +} means "and every later release".
+     * The span as a finding names it: {@code 2022.02 to 2022.08}, {@code 2022.11}, or
+     * {@code 2025.05 to 2025.11, 2026.05+ and Debian 13's 2025.02}, where {@code +} means "and every later release".
      */
     public String label() {
         return describe(List.of(this));
@@ -76,7 +76,7 @@ public record OvmfReleaseSpan(List<OvmfRelease> releases, List<OvmfRelease> buil
     /**
      * Spans said together, as the releases they hold: {@code 2024.08+} for every span from 2024.08 on. A build whose
      * backport puts it in another span than its release is named where the release's span is not among them
-     * ("and Debian 13's 2025.02"), and excepted where it is but the build's own span is not ("2024.08–2025.02 except
+     * ("and Debian 13's 2025.02"), and excepted where it is but the build's own span is not ("2024.08 to 2025.02 except
      * Debian 13's 2025.02"), so that a Debian 13 user does not read a verdict on upstream's 2025.02 as theirs.
      */
     public static String describe(Collection<OvmfReleaseSpan> spans) {
@@ -109,7 +109,7 @@ public record OvmfReleaseSpan(List<OvmfRelease> releases, List<OvmfRelease> buil
         if (last.equals(OvmfRelease.NEWEST_MODELLED)) {
             return first + "+";
         }
-        return first.equals(last) ? first.toString() : first + "–" + last;
+        return first.equals(last) ? first.toString() : first + " to " + last;
     }
 
     private static String and(List<String> parts) {

@@ -96,7 +96,7 @@ final class NamedVerdicts {
     /**
      * A finding under some or all spans of OVMF releases. Each run names the release it was checked as ("OVMF 2023.08
      * places …"), which stands for its whole span: the name is taken out, so that spans that conclude alike are said
-     * once ("With OVMF 2022.11 and 2023.02–2023.05: OVMF places …"), and the evidence is said for the spans together.
+     * once ("With OVMF 2022.11 and 2023.02 to 2023.05: OVMF places …"), and the evidence is said for the spans together.
      * A finding that holds only under spans no booted build has is information: the model of those releases rests
      * on edk2's source alone.
      */

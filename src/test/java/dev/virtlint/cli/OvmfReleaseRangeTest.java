@@ -103,13 +103,13 @@ class OvmfReleaseRangeTest {
         assertTrue(vl201 != null, json.toString());
         assertEquals("error", vl201.get("severity").asText(), "a 1 TiB BAR fits under neither release");
         String message = vl201.get("message").asText();
-        assertTrue(message.startsWith("With OVMF 2022.02–2022.08: OVMF will leave hostdev 0000:41:00.0")
+        assertTrue(message.startsWith("With OVMF 2022.02 to 2022.08: OVMF will leave hostdev 0000:41:00.0")
                 && message.contains("classic window") && message.contains(". With OVMF 2022.11: "), message);
         assertFalse(message.contains("OVMF 2022.11 will"), "a span's verdict does not name the build it was checked as");
         assertEquals(OvmfReleaseSpan.WHEN_UNNAMED.size(), vl201.get("data").get("ovmfReleases").size());
         assertFalse(vl201.get("data").has("failsOn"), vl201.toString());
         assertFalse(vl201.get("data").has("ovmfRelease"), vl201.toString());
-        assertEquals("modelled from edk2 source, not verified by a boot, for OVMF 2022.02–2022.08, 2023.02–2025.02 and"
+        assertEquals("modelled from edk2 source, not verified by a boot, for OVMF 2022.02 to 2022.08, 2023.02 to 2025.02 and"
                 + " 2026.02 except Debian 13's 2025.02; the others verified by a boot",
                 vl201.get("data").get("ovmfEvidence").asText());
     }

@@ -33,9 +33,9 @@ class OvmfReleaseSpanTest {
 
     @Test
     void theSpansAreTheEdk2ChangesTheModelKnows() {
-        assertEquals(List.of("2022.02–2022.08", "2022.11", "2023.02–2023.05", "2023.08–2024.05",
-                "2024.08–2025.02 except Debian 13's 2025.02",
-                "2025.05–2025.11, 2026.05+ and Debian 13's 2025.02", "2026.02"),
+        assertEquals(List.of("2022.02 to 2022.08", "2022.11", "2023.02 to 2023.05", "2023.08 to 2024.05",
+                "2024.08 to 2025.02 except Debian 13's 2025.02",
+                "2025.05 to 2025.11, 2026.05+ and Debian 13's 2025.02", "2026.02"),
                 SPANS.stream().map(OvmfReleaseSpan::label).toList());
     }
 
@@ -43,7 +43,7 @@ class OvmfReleaseSpanTest {
     void spansSaidTogetherNameTheReleasesTheyHold() {
         assertEquals("2022.02+", OvmfReleaseSpan.describe(SPANS), "every span: no build excepted or added");
         assertEquals("2024.08+", OvmfReleaseSpan.describe(SPANS.subList(4, 7)));
-        assertEquals("2022.02–2022.11 and 2026.02", OvmfReleaseSpan.describe(List.of(SPANS.get(0), SPANS.get(1),
+        assertEquals("2022.02 to 2022.11 and 2026.02", OvmfReleaseSpan.describe(List.of(SPANS.get(0), SPANS.get(1),
                 SPANS.get(6))));
         assertEquals("2025.05+ and Debian 13's 2025.02",
                 OvmfReleaseSpan.describe(List.of(SPANS.get(5), SPANS.get(6))));
