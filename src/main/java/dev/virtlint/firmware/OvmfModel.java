@@ -72,7 +72,9 @@ public final class OvmfModel {
         if (release.knobOverridesDynamicWindow() && knob.isUsed()) {
             return new Aperture(classicBase, classicSize, Aperture.Kind.CLASSIC, true, bits, knob,
                     OptionalLong.empty(), prefix + "; X-PciMmio64Mb overrides the dynamic window"
-                    + (release.knobOverrideBackported() ? " (Debian's build carries this change of 2025.05)" : "")
+                    + release.knobOverrideBackportedBy()
+                            .map(distribution -> " (" + distribution + "'s build carries this change of 2025.05)")
+                            .orElse("")
                     + ": " + classic);
         }
         long addressSpace = 1L << bits;

@@ -12,11 +12,23 @@ import java.util.regex.Pattern;
  *
  * @param knobOverrideBackported the build cherry-picks edk2 commit 9ac1704af6 (X-PciMmio64Mb used as given), which
  *                               upstream first released in 2025.05: Debian's edk2 2025.02-2 and later revisions,
- *                               trixie's 2025.02-8+deb13u1 among them (docs/verified-stacks.md)
+ *                               trixie's 2025.02-8+deb13u1 among them, and Ubuntu 24.04's 2024.02-2ubuntu0.4 and later
+ *                               (docs/verified-stacks.md)
  */
 public record OvmfRelease(int year, int month, boolean knobOverrideBackported) implements Comparable<OvmfRelease> {
 
+    /**
+     * Ubuntu 22.04's {@code ovmf} 2022.02-3ubuntu0.22.04.7 (jammy-updates), "based on edk2-stable202202": its changelog
+     * since 2022.02-1 carries security fixes, secure-boot keys and a shell change, none to the window, so it is
+     * upstream's 2022.02, the classic 32 GiB window.
+     */
+    public static final OvmfRelease UBUNTU_2022_02 = new OvmfRelease(2022, 2);
     public static final OvmfRelease EDK2_2022_11 = new OvmfRelease(2022, 11);
+    /**
+     * Ubuntu 24.04's {@code ovmf} 2024.02-2ubuntu0.10 (noble-updates): 2024.02 with 2025.05's X-PciMmio64Mb change,
+     * which 2024.02-2ubuntu0.4 cherry-picked (Launchpad #2101903, the bug report behind edk2 9ac1704af6).
+     */
+    public static final OvmfRelease UBUNTU_2024_02 = new OvmfRelease(2024, 2, true);
     /** Debian 13's {@code ovmf} (2025.02-8+deb13u1): 2025.02 with 2025.05's X-PciMmio64Mb change. */
     public static final OvmfRelease DEBIAN_2025_02 = new OvmfRelease(2025, 2, true);
     /**
@@ -43,10 +55,27 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
     public static final OvmfRelease NEWEST_MODELLED = DEBIAN_2026_08;
 
     private static final Pattern SYNTAX = Pattern.compile("^(?:edk2-stable)?(\\d{4})\\.?(\\d{2})(?:\\D.*)?$");
-    /** Debian's package versions: upstream 2025.02, a Debian revision, a stable or backports suffix. */
-    private static final Pattern DEBIAN_2025_02_VERSION = Pattern.compile("^2025\\.02-(\\d+)(?:[+~][a-z0-9.+~]*)?$");
-    /** debian/changelog: 2025.02-2 added d/p/0001-OvmfPkg-Use-user-specified-opt-ovmf-X-PciMmio64Mb-va.patch. */
-    private static final int DEBIAN_REVISION_WITH_KNOB_OVERRIDE = 2;
+
+    /**
+     * A distribution's builds of one release that cherry-pick edk2 9ac1704af6, as its package changelog says.
+     *
+     * @param version       the package versions of that release, the revision that counts in group 1
+     * @param firstRevision the first revision with the patch
+     * @param firstVersion  the package version of that revision, which {@link #parse} reads back as the build
+     */
+    private record KnobOverrideBackport(int year, int month, String distribution, Pattern version, int firstRevision,
+                                        String firstVersion) {
+    }
+
+    private static final List<KnobOverrideBackport> KNOB_OVERRIDE_BACKPORTS = List.of(
+            // debian/changelog: 2025.02-2 added d/p/0001-OvmfPkg-Use-user-specified-opt-ovmf-X-PciMmio64Mb-va.patch;
+            // a Debian revision, then a stable or backports suffix.
+            new KnobOverrideBackport(2025, 2, "Debian", Pattern.compile("^2025\\.02-(\\d+)(?:[+~][a-z0-9.+~]*)?$"), 2,
+                    "2025.02-2"),
+            // Ubuntu's changelog: 2024.02-2ubuntu0.4 (noble, 2025-06-03) added the same patch for LP #2101903; noble's
+            // updates are 2024.02-2ubuntu0.N.
+            new KnobOverrideBackport(2024, 2, "Ubuntu",
+                    Pattern.compile("^2024\\.02-2ubuntu0\\.(\\d+)(?:[+~][a-z0-9.+~]*)?$"), 4, "2024.02-2ubuntu0.4"));
 
     public OvmfRelease {
         if (year < 2000 || year > 2999 || month < 1 || month > 12) {
@@ -61,7 +90,7 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
 
     /**
      * Accepts {@code 2022.11}, {@code 202211}, {@code edk2-stable202211} and package versions such as
-     * {@code 2022.11-6+deb12u2}; a Debian package version that carries a change early says so.
+     * {@code 2022.11-6+deb12u2}; a Debian or Ubuntu package version that carries a change early says so.
      */
     public static Optional<OvmfRelease> parse(String text) {
         if (text == null) {
@@ -76,9 +105,11 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
         if (year < 2000 || month < 1 || month > 12) {
             return Optional.empty();
         }
-        Matcher debian = DEBIAN_2025_02_VERSION.matcher(text.strip());
-        boolean backported = debian.matches()
-                && Integer.parseInt(debian.group(1)) >= DEBIAN_REVISION_WITH_KNOB_OVERRIDE;
+        boolean backported = false;
+        for (KnobOverrideBackport backport : KNOB_OVERRIDE_BACKPORTS) {
+            Matcher version = backport.version().matcher(text.strip());
+            backported |= version.matches() && Integer.parseInt(version.group(1)) >= backport.firstRevision();
+        }
         return Optional.of(new OvmfRelease(year, month, backported));
     }
 
@@ -124,6 +155,16 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
         return compareTo(DEBIAN_2025_02) == 0 ? modelled + ": the 2025.02 that was booted is Debian's build, which"
                 + " carries 2025.05's X-PciMmio64Mb change (give its package version, such as 2025.02-8+deb13u1)"
                 : modelled;
+    }
+
+    /** The distribution whose build of this release carries 2025.05's X-PciMmio64Mb change, as "Debian". */
+    public Optional<String> knobOverrideBackportedBy() {
+        return backport().filter(backport -> knobOverrideBackported).map(KnobOverrideBackport::distribution);
+    }
+
+    private Optional<KnobOverrideBackport> backport() {
+        return KNOB_OVERRIDE_BACKPORTS.stream()
+                .filter(backport -> backport.year() == year && backport.month() == month).findFirst();
     }
 
     /** X-PciMmio64Mb is a decimal UINT32 of MiB up to 16 TiB; before, a decimal string of at most 7 characters. */
@@ -188,10 +229,11 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
     }
 
     /**
-     * A text {@link #parse} reads back as this build: the release, or for a build with the backport the first Debian
-     * package version that carries it.
+     * A text {@link #parse} reads back as this build: the release, or for a build with the backport the first package
+     * version that carries it ({@code 2025.02-2}, {@code 2024.02-2ubuntu0.4}).
      */
     public String parseableText() {
-        return toString() + (knobOverrideBackported ? "-" + DEBIAN_REVISION_WITH_KNOB_OVERRIDE : "");
+        return knobOverrideBackported ? backport().map(KnobOverrideBackport::firstVersion).orElse(toString())
+                : toString();
     }
 }

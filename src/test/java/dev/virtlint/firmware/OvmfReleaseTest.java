@@ -38,11 +38,39 @@ class OvmfReleaseTest {
     }
 
     @Test
+    void ubuntuBuildsOf202402FromRevision0Point4CarryTheKnobOverride() {
+        for (String text : new String[] {"2024.02-2ubuntu0.4", "2024.02-2ubuntu0.10", "2024.02-2ubuntu0.11~esm1"}) {
+            OvmfRelease build = OvmfRelease.parse(text).orElseThrow();
+            assertTrue(build.knobOverridesDynamicWindow(), text);
+            assertEquals(OvmfRelease.UBUNTU_2024_02, build, text);
+            assertEquals("Ubuntu", build.knobOverrideBackportedBy().orElseThrow(), text);
+            assertFalse(build.honoursGuestPhysBits(), "still 2024.02 otherwise: " + text);
+        }
+        for (String text : new String[] {"2024.02", "2024.02-2", "2024.02-2ubuntu0.3", "2024.02-1ubuntu4",
+                "2022.02-3ubuntu0.22.04.7"}) {
+            assertFalse(OvmfRelease.parse(text).orElseThrow().knobOverridesDynamicWindow(), text);
+        }
+        assertEquals("Debian", OvmfRelease.DEBIAN_2025_02.knobOverrideBackportedBy().orElseThrow());
+        assertTrue(OvmfRelease.EDK2_2022_11.knobOverrideBackportedBy().isEmpty());
+    }
+
+    @Test
+    void ubuntuJammysBuildIsUpstream202202() {
+        OvmfRelease jammy = OvmfRelease.parse("2022.02-3ubuntu0.22.04.7").orElseThrow();
+        assertEquals(OvmfRelease.UBUNTU_2022_02, jammy);
+        assertFalse(jammy.hasDynamicWindow());
+        assertFalse(jammy.padsHotplugPortsIn64BitSpace());
+    }
+
+    @Test
     void everyBootedBuildReadsBackFromItsText() {
         for (OvmfRelease build : OvmfRelease.BOOTED) {
             assertEquals(build, OvmfRelease.parse(build.parseableText()).orElseThrow(), build.parseableText());
         }
         assertEquals("2025.02", OvmfRelease.DEBIAN_2025_02.toString());
+        assertEquals("2025.02-2", OvmfRelease.DEBIAN_2025_02.parseableText());
+        assertEquals("2024.02-2ubuntu0.4", OvmfRelease.UBUNTU_2024_02.parseableText());
+        assertEquals("2022.02", OvmfRelease.UBUNTU_2022_02.parseableText());
     }
 
     @Test
