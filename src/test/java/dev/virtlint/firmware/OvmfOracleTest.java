@@ -37,8 +37,9 @@ import dev.virtlint.support.OracleStacks;
  * Boots a real OVMF under QEMU 10.0 (TCG) for every {@link OvmfOracleCases} case and compares where it put each BAR
  * (64-bit ones by address, the others by whether they got an address at all) and each bridge's prefetchable window,
  * and whether it got as far as its boot manager, with {@link OvmfModel} and {@link BarPlacement} told that release
- * and fed through QEMU's own layout ({@link AddressLayout}). Runs on OVMF 2022.11 (installed), 2025.02 and 2026.08
- * (stack cache, {@code .ci/fetch-stacks}); each release is skipped when its firmware is absent.
+ * and fed through QEMU's own layout ({@link AddressLayout}). Runs on OVMF 2022.11 (installed), Ubuntu's 2022.02 and
+ * 2024.02, Debian's 2025.02 and 2026.08 (stack cache, {@code .ci/fetch-stacks}); each release is skipped when its
+ * firmware is absent.
  * {@code -Dvirtlint.oracle.full=true} boots every case; otherwise the quick subset;
  * {@code -Dvirtlint.oracle.only=REGEX} boots the cases whose name it finds a match in.
  */
@@ -58,7 +59,7 @@ class OvmfOracleTest {
     }
 
     @ParameterizedTest(name = "OVMF {0}")
-    @ValueSource(strings = {"2022.11", "2025.02", "2026.08"})
+    @ValueSource(strings = {"2022.02", "2022.11", "2024.02", "2025.02", "2026.08"})
     void placementMatchesTheRealFirmware(String release) throws Exception {
         OracleStacks.Qemu qemu = OracleStacks.assumeQemu(OracleStacks.QEMU_10_0);
         OracleStacks.Ovmf ovmf = OracleStacks.assumeOvmf(release);

@@ -20,8 +20,9 @@ import dev.virtlint.platform.Version;
 /**
  * The QEMU and OVMF builds the oracle tests run on: the installed ones (QEMU 10.0 from bookworm-backports, OVMF
  * 2022.11 from bookworm) and the ones {@code .ci/fetch-stacks} unpacks into the stack cache (QEMU 7.2 from bookworm,
- * OVMF 2025.02 from trixie, OVMF 2026.08 from sid). Each lookup skips the calling test with a message when that build
- * is absent, as it is in a user's clone, or when the cache holds another build than the one expected.
+ * OVMF 2025.02 from trixie, OVMF 2026.08 from sid, OVMF 2022.02 from Ubuntu 22.04 and 2024.02 from Ubuntu 24.04). Each
+ * lookup skips the calling test with a message when that build is absent, as it is in a user's clone, or when the
+ * cache holds another build than the one expected.
  */
 public final class OracleStacks {
     public static final Version QEMU_10_0 = Version.of(10, 0);
@@ -36,8 +37,11 @@ public final class OracleStacks {
     /**
      * The package version of each cached OVMF build, as {@code .ci/fetch-stacks} records it: the package that holds
      * the firmware files (from 2025.11 Debian's {@code ovmf} is a metapackage and {@code ovmf-generic} holds them).
+     * Ubuntu's packages put OVMF_CODE_4M.fd and OVMF_VARS_4M.fd in /usr/share/OVMF as Debian's do.
      */
     private static final Map<String, String> CACHED_OVMF = Map.of(
+            "2022.02", "ovmf 2022.02-3ubuntu0.22.04.7",
+            "2024.02", "ovmf 2024.02-2ubuntu0.10",
             "2025.02", "ovmf 2025.02-8+deb13u1",
             "2026.08", "ovmf-generic 2026.08+ds-2");
     private static final Pattern VERSION = Pattern.compile("QEMU emulator version (\\d+\\.\\d+(?:\\.\\d+)?)");
