@@ -37,10 +37,12 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
      */
     public static final OvmfRelease DEBIAN_2026_08 = new OvmfRelease(2026, 8);
     /**
-     * The builds whose window and BAR placement the oracle tests check by booting them: Debian 12's and 13's
-     * {@code ovmf}, and sid's {@code ovmf-generic} 2026.08 (docs/verified-stacks.md).
+     * The builds whose window and BAR placement the oracle tests check by booting them: Ubuntu 22.04's and 24.04's
+     * {@code ovmf}, Debian 12's and 13's {@code ovmf}, and sid's {@code ovmf-generic} 2026.08
+     * (docs/verified-stacks.md).
      */
-    public static final List<OvmfRelease> BOOTED = List.of(EDK2_2022_11, DEBIAN_2025_02, DEBIAN_2026_08);
+    public static final List<OvmfRelease> BOOTED = List.of(UBUNTU_2022_02, EDK2_2022_11, UBUNTU_2024_02,
+            DEBIAN_2025_02, DEBIAN_2026_08);
     /**
      * The oldest release a guest is checked under where nothing says which OVMF its host runs (see
      * {@link OvmfReleaseSpan#WHEN_UNNAMED}): Ubuntu 22.04's edk2 2022.02, the oldest OVMF in a distribution still
@@ -62,20 +64,22 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
      * @param version       the package versions of that release, the revision that counts in group 1
      * @param firstRevision the first revision with the patch
      * @param firstVersion  the package version of that revision, which {@link #parse} reads back as the build
+     * @param bootedVersion the package version the oracle boots
      */
     private record KnobOverrideBackport(int year, int month, String distribution, Pattern version, int firstRevision,
-                                        String firstVersion) {
+                                        String firstVersion, String bootedVersion) {
     }
 
     private static final List<KnobOverrideBackport> KNOB_OVERRIDE_BACKPORTS = List.of(
             // debian/changelog: 2025.02-2 added d/p/0001-OvmfPkg-Use-user-specified-opt-ovmf-X-PciMmio64Mb-va.patch;
             // a Debian revision, then a stable or backports suffix.
             new KnobOverrideBackport(2025, 2, "Debian", Pattern.compile("^2025\\.02-(\\d+)(?:[+~][a-z0-9.+~]*)?$"), 2,
-                    "2025.02-2"),
+                    "2025.02-2", "2025.02-8+deb13u1"),
             // Ubuntu's changelog: 2024.02-2ubuntu0.4 (noble, 2025-06-03) added the same patch for LP #2101903; noble's
             // updates are 2024.02-2ubuntu0.N.
             new KnobOverrideBackport(2024, 2, "Ubuntu",
-                    Pattern.compile("^2024\\.02-2ubuntu0\\.(\\d+)(?:[+~][a-z0-9.+~]*)?$"), 4, "2024.02-2ubuntu0.4"));
+                    Pattern.compile("^2024\\.02-2ubuntu0\\.(\\d+)(?:[+~][a-z0-9.+~]*)?$"), 4, "2024.02-2ubuntu0.4",
+                    "2024.02-2ubuntu0.10"));
 
     public OvmfRelease {
         if (year < 2000 || year > 2999 || month < 1 || month > 12) {
@@ -152,9 +156,11 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
                     + " modelled";
         }
         String modelled = "modelled from edk2 source, not verified by a boot";
-        return compareTo(DEBIAN_2025_02) == 0 ? modelled + ": the 2025.02 that was booted is Debian's build, which"
-                + " carries 2025.05's X-PciMmio64Mb change (give its package version, such as 2025.02-8+deb13u1)"
-                : modelled;
+        return backport().filter(backport -> !knobOverrideBackported)
+                .map(backport -> modelled + ": the " + this + " that was booted is " + backport.distribution()
+                        + "'s build, which carries 2025.05's X-PciMmio64Mb change (give its package version, such as "
+                        + backport.bootedVersion() + ")")
+                .orElse(modelled);
     }
 
     /** The distribution whose build of this release carries 2025.05's X-PciMmio64Mb change, as "Debian". */

@@ -109,8 +109,8 @@ class OvmfReleaseRangeTest {
         assertEquals(OvmfReleaseSpan.WHEN_UNNAMED.size(), vl201.get("data").get("ovmfReleases").size());
         assertFalse(vl201.get("data").has("failsOn"), vl201.toString());
         assertFalse(vl201.get("data").has("ovmfRelease"), vl201.toString());
-        assertEquals("modelled from edk2 source, not verified by a boot, for OVMF 2022.02 to 2022.08, 2023.02 to 2025.02 and"
-                + " 2026.02 except Debian 13's 2025.02; the others verified by a boot",
+        assertEquals("modelled from edk2 source, not verified by a boot, for OVMF 2023.02 to 2025.02 and 2026.02 except"
+                + " Debian 13's 2025.02; the others verified by a boot",
                 vl201.get("data").get("ovmfEvidence").asText());
     }
 

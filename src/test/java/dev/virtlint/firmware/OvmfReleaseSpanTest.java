@@ -55,6 +55,12 @@ class OvmfReleaseSpanTest {
         assertEquals(OvmfRelease.DEBIAN_2026_08, newest.modelledAs(), "a booted build of the span's own releases");
         assertTrue(newest.verifiedByBoot());
         assertEquals(OvmfRelease.EDK2_2022_11, SPANS.get(1).modelledAs());
+        assertEquals(OvmfRelease.UBUNTU_2022_02, SPANS.get(0).modelledAs(), "Ubuntu 22.04's build is upstream 2022.02");
+        assertTrue(SPANS.get(0).verifiedByBoot());
+        // Ubuntu 24.04's build carries 2025.05's knob change without 2024.08's GuestPhysBits: no upstream release has
+        // that behaviour, so no span does and the booted build verifies none (docs/verified-stacks.md).
+        assertTrue(SPANS.stream().noneMatch(span -> span.modelledAs().behaviour()
+                .equals(OvmfRelease.UBUNTU_2024_02.behaviour())));
         assertFalse(SPANS.get(6).verifiedByBoot(), "no build of 2026.02 was booted");
         for (OvmfReleaseSpan span : SPANS) {
             assertEquals(span.modelledAs(), OvmfRelease.parse(span.modelledAs().parseableText()).orElseThrow(),

@@ -85,16 +85,22 @@ class OvmfReleaseTest {
 
     @Test
     void onlyTheBootedBuildsAreVerifiedAndReleasesAfterTheModelSaySo() {
-        for (String text : new String[] {"2022.11-6+deb12u2", "2025.02-8+deb13u1", "2026.08+ds-2", "2026.08"}) {
+        for (String text : new String[] {"2022.11-6+deb12u2", "2025.02-8+deb13u1", "2026.08+ds-2", "2026.08",
+                "2022.02-3ubuntu0.22.04.7", "2022.02", "2024.02-2ubuntu0.10", "2024.02-2ubuntu0.4"}) {
             OvmfRelease build = OvmfRelease.parse(text).orElseThrow();
             assertTrue(build.verifiedByBoot(), text);
             assertTrue(build.evidence().startsWith("verified by a boot"), text);
         }
-        for (String text : new String[] {"2022.02", "2025.02", "2025.05", "2026.05"}) {
+        for (String text : new String[] {"2022.05", "2024.02", "2024.02-2ubuntu0.3", "2025.02", "2025.05", "2026.05"}) {
             OvmfRelease release = OvmfRelease.parse(text).orElseThrow();
             assertFalse(release.verifiedByBoot(), text);
             assertTrue(release.evidence().startsWith("modelled from edk2 source, not verified by a boot"), text);
         }
+        assertTrue(OvmfRelease.parse("2024.02").orElseThrow().evidence().endsWith("the 2024.02 that was booted is"
+                + " Ubuntu's build, which carries 2025.05's X-PciMmio64Mb change (give its package version, such as"
+                + " 2024.02-2ubuntu0.10)"));
+        assertTrue(OvmfRelease.parse("2025.02").orElseThrow().evidence().endsWith("is Debian's build, which carries"
+                + " 2025.05's X-PciMmio64Mb change (give its package version, such as 2025.02-8+deb13u1)"));
         String newer = OvmfRelease.parse("2026.11").orElseThrow().evidence();
         assertTrue(newer.startsWith("modelled from edk2 source as 2026.08") && newer.contains("PR #12997"), newer);
     }
