@@ -23,7 +23,7 @@ import java.util.Optional;
 public record OvmfReleaseSpan(List<OvmfRelease> releases, List<OvmfRelease> builds, OvmfRelease modelledAs) {
     /** Builds that carry a change before their release has it, named by the distribution that ships them. */
     private static final Map<OvmfRelease, String> BACKPORTING_BUILDS = Map.of(OvmfRelease.DEBIAN_2025_02,
-            "Debian 13's 2025.02");
+            "Debian 13's 2025.02", OvmfRelease.UBUNTU_2024_02, "Ubuntu 24.04's 2024.02");
 
     /** Every behaviour from {@link OvmfRelease#OLDEST_ASSUMED} to {@link OvmfRelease#NEWEST_MODELLED}, oldest first. */
     public static final List<OvmfReleaseSpan> WHEN_UNNAMED = spans(OvmfRelease.OLDEST_ASSUMED,
@@ -37,12 +37,16 @@ public record OvmfReleaseSpan(List<OvmfRelease> releases, List<OvmfRelease> buil
     /**
      * The spans of edk2's stable releases from {@code oldest} to {@code newest}: one per behaviour, in the order its
      * first release came out. edk2 tags a stable release every three months, in February, May, August and November.
+     * A distribution build whose backport gives it a behaviour no release has (Ubuntu 24.04's 2024.02: 2024.02 with
+     * 2025.05's X-PciMmio64Mb change) is a span of its own, after its release's.
      */
     static List<OvmfReleaseSpan> spans(OvmfRelease oldest, OvmfRelease newest) {
         Map<OvmfRelease.Behaviour, List<OvmfRelease>> byBehaviour = new LinkedHashMap<>();
         for (OvmfRelease release = oldest; release.compareTo(newest) <= 0; release = nextStable(release)) {
             byBehaviour.computeIfAbsent(release.behaviour(), behaviour -> new ArrayList<>()).add(release);
         }
+        BACKPORTING_BUILDS.keySet().stream().sorted().filter(build -> !byBehaviour.containsKey(build.behaviour()))
+                .forEach(build -> byBehaviour.put(build.behaviour(), List.of()));
         List<OvmfReleaseSpan> spans = new ArrayList<>();
         byBehaviour.forEach((behaviour, releases) -> {
             List<OvmfRelease> builds = BACKPORTING_BUILDS.keySet().stream()
@@ -51,9 +55,16 @@ public record OvmfReleaseSpan(List<OvmfRelease> releases, List<OvmfRelease> buil
             Optional<OvmfRelease> booted = OvmfRelease.BOOTED.stream()
                     .filter(build -> build.behaviour().equals(behaviour))
                     .min(Comparator.comparing(build -> releases.contains(upstream(build)) ? 0 : 1));
-            spans.add(new OvmfReleaseSpan(releases, builds, booted.orElse(releases.get(releases.size() - 1))));
+            spans.add(new OvmfReleaseSpan(releases, builds, booted.orElseGet(() -> releases.isEmpty() ? builds.get(0)
+                    : releases.get(releases.size() - 1))));
         });
+        spans.sort(Comparator.comparing(OvmfReleaseSpan::firstOut));
         return List.copyOf(spans);
+    }
+
+    /** When the span's first release came out; a build of its own counts as just after its release. */
+    private OvmfRelease firstOut() {
+        return releases.isEmpty() ? upstream(builds.get(0)) : releases.get(0);
     }
 
     private static OvmfRelease upstream(OvmfRelease build) {

@@ -110,7 +110,7 @@ class OvmfReleaseRangeTest {
         assertFalse(vl201.get("data").has("failsOn"), vl201.toString());
         assertFalse(vl201.get("data").has("ovmfRelease"), vl201.toString());
         assertEquals("modelled from edk2 source, not verified by a boot, for OVMF 2023.02 to 2025.02 and 2026.02 except"
-                + " Debian 13's 2025.02; the others verified by a boot",
+                + " Ubuntu 24.04's 2024.02 and Debian 13's 2025.02; the others verified by a boot",
                 vl201.get("data").get("ovmfEvidence").asText());
     }
 
