@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 
 import dev.virtlint.domain.DomainDef;
 import dev.virtlint.domain.Hostdev;
@@ -21,6 +20,7 @@ import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.lint.LintEnvironment;
 import dev.virtlint.platform.Platform;
+import dev.virtlint.platform.PlatformResolver;
 import dev.virtlint.report.svg.AddressMapSvg;
 import dev.virtlint.rules.Hex;
 import dev.virtlint.rules.firmware.PassthroughBars;
@@ -69,9 +69,20 @@ final class FirmwareMapView {
         OvmfRelease release = view.get().plan().input().release();
         out.println("ovmf release     " + release + (environment.ovmfAssumed() ? ", assumed: nothing names the host's"
                 + " (give --ovmf-version or --host-root); the lint checks every release from "
-                + OvmfRelease.OLDEST_ASSUMED + ", in spans the model cannot tell apart: "
-                + OvmfReleaseSpan.WHEN_UNNAMED.stream().map(OvmfReleaseSpan::label).collect(Collectors.joining("; "))
+                + OvmfRelease.OLDEST_ASSUMED + ", span by span (below), and this map draws " + release
                 : ", " + release.evidence()));
+        if (environment.ovmfAssumed()) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"  ovmf releases", "64-bit window", "size", "model"});
+            for (SpanWindow window : spanWindows(domain, platform)) {
+                rows.add(new String[] {"  " + window.span().label(), window.aperture().map(a -> a.size() == 0 ? "none"
+                        : Hex.of(a.base()) + "-" + Hex.of(a.lastAddress())).orElse("not predicted"),
+                        window.aperture().map(a -> MemorySize.format(a.size())).orElse(""),
+                        window.span().verifiedByBoot() ? "booted" : "edk2 source"});
+            }
+            out.println("ovmf spans       the window each span of releases gives this guest (the lint checks all):");
+            TextTable.print(out, rows, false);
+        }
         if (aperture.size() == 0) {
             out.println("ovmf-mmio64      none: OVMF has no 64-bit PCI window");
         } else {
@@ -168,6 +179,18 @@ final class FirmwareMapView {
                 picture.limitLabel(), picture.limitExceeded(), problems, notes);
     }
 
+    /** The window a span of OVMF releases gives the guest on this platform's host: empty where it is not predicted. */
+    private record SpanWindow(OvmfReleaseSpan span, Optional<Aperture> aperture) {
+    }
+
+    /** Each span of releases the lint checks where no OVMF is named, with the window it gives on this host. */
+    private static List<SpanWindow> spanWindows(DomainDef domain, Platform platform) {
+        PlatformResolver.ForDomain platforms = PlatformResolver.forDomain(domain);
+        return OvmfReleaseSpan.WHEN_UNNAMED.stream().map(span -> new SpanWindow(span, platforms.resolve(platform
+                .stack().withOvmf(span.modelledAs().parseableText()), platform.host()).firmware().value()
+                .map(OvmfPlan::aperture))).toList();
+    }
+
     static Map<String, Object> json(DomainDef domain, Platform platform, LintEnvironment environment) {
         Map<String, Object> json = new LinkedHashMap<>();
         Optional<View> view = view(domain, platform, environment);
@@ -191,6 +214,16 @@ final class FirmwareMapView {
         json.put("explanation", aperture.explanation());
         json.put("hotplugPadding", OvmfModel.hotplugPadding(release, aperture.size()));
         json.put("notes", view.get().plan().notes());
+        if (environment.ovmfAssumed()) {
+            json.put("windowsByOvmfSpan", spanWindows(domain, platform).stream().map(window -> {
+                Map<String, Object> w = new LinkedHashMap<>();
+                w.put("ovmfReleases", window.span().label());
+                w.put("ovmfVerifiedByBoot", window.span().verifiedByBoot());
+                w.put("windowStart", window.aperture().map(a -> Hex.of(a.base())).orElse(null));
+                w.put("windowSize", window.aperture().map(Aperture::size).orElse(null));
+                return w;
+            }).toList());
+        }
         if (view.get().placement().isEmpty()) {
             json.put("placement", null);
             json.put("unsized", view.get().unsized());

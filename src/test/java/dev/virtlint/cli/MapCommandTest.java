@@ -1,6 +1,7 @@
 package dev.virtlint.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -14,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.virtlint.firmware.OvmfReleaseSpan;
 import dev.virtlint.support.CliRun;
 
 /** {@code virt-lint map}: the worked example of qemu-address-space.md §7.4 as text and as the JSON contract. */
@@ -195,6 +197,32 @@ class MapCommandTest {
         assertTrue(svg.contains("OVMF 2025.11: modelled from edk2 source, not verified by a boot"), svg);
         String booted = CliRun.run("map", "--accel", "tcg", "--ovmf-version", "2022.11", file.toString()).out();
         assertTrue(booted.contains("ovmf release     2022.11, verified by a boot"), booted);
+    }
+
+    /** An EPYC vCPU's 40 bits: 2022.11 puts the window in the HT hole, 2023.02 moves it below; 2022.02 has 32 GiB. */
+    @Test
+    void withoutANamedReleaseTheMapGivesEachSpansWindow() throws IOException {
+        Path file = dir.resolve("uefi.xml");
+        Files.writeString(file, """
+                <domain type='qemu'>
+                  <name>uefi</name>
+                  <memory unit='GiB'>16</memory>
+                  <os firmware='efi'><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>
+                  <cpu mode='custom'><model>EPYC</model></cpu>
+                </domain>
+                """);
+        String text = CliRun.run("map", file.toString()).out();
+        assertTrue(text.contains("span by span (below), and this map draws 2022.11"), text);
+        assertTrue(text.matches("(?s).*\\n  2022\\.02 to 2022\\.08 +0x800000000-0xfffffffff +32 GiB +booted\\n.*"), text);
+        assertTrue(text.matches("(?s).*\\n  2022\\.11 +0xe000000000-0xffffffffff +128 GiB +booted\\n.*"), text);
+        assertTrue(text.matches("(?s).*\\n  2023\\.02 to 2023\\.05 +0xc000000000-0xdfffffffff +128 GiB +edk2 source\\n.*"),
+                text);
+        JsonNode spans = new ObjectMapper().readTree(CliRun.run("map", "--format", "json",
+                file.toString()).out()).get("firmware").get("windowsByOvmfSpan");
+        assertEquals(OvmfReleaseSpan.WHEN_UNNAMED.size(), spans.size(), spans.toString());
+        assertEquals("0xc000000000", spans.get(2).get("windowStart").asText());
+        String named = CliRun.run("map", "--ovmf-version", "2022.11", file.toString()).out();
+        assertFalse(named.contains("ovmf spans"), "a named release is the only one: " + named);
     }
 
     private static String[] concat(String[] first, String... rest) {
