@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 import dev.virtlint.host.LibvirtConnection;
+import dev.virtlint.libvirt.CpuModels;
 import dev.virtlint.platform.HostCpu;
 
 /**
@@ -25,8 +26,8 @@ final class ConnectionInputs {
             }
             LibvirtConnection.HostCpu cpu = connection.hostCpu();
             Optional<String> vendorId = cpu.vendor().flatMap(vendor -> switch (vendor) {
-                case AMD -> Optional.of("AuthenticAMD");
-                case INTEL -> Optional.of("GenuineIntel");
+                case AMD -> Optional.of(CpuModels.AMD);
+                case INTEL -> Optional.of(CpuModels.INTEL);
                 case OTHER -> cpu.vendorName();
             });
             return new HostCpu(vendorId, cpu.physBits().map(OptionalInt::of).orElse(OptionalInt.empty()));
