@@ -29,6 +29,11 @@ class OvmfReleaseSpanTest {
         assertFalse(seen.contains(new OvmfRelease(2021, 11)), "older than Ubuntu 22.04's: checked only when named");
         assertEquals(SPANS.size(), SPANS.stream().map(span -> span.modelledAs().behaviour()).distinct().count(),
                 "one span per behaviour");
+        for (OvmfRelease booted : OvmfRelease.BOOTED) {
+            assertTrue(SPANS.stream().anyMatch(span -> span.modelledAs().behaviour().equals(booted.behaviour())),
+                    "no span has the behaviour of the booted " + booted.parseableText() + ": a backporting build"
+                            + " missing from OvmfReleaseSpan's list");
+        }
     }
 
     @Test
