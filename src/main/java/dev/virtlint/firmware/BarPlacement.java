@@ -27,6 +27,14 @@ import java.util.Set;
  * VGA controllers are never candidates (its IsRejectiveDevice); if only they remain, allocation fails and OVMF gives no
  * PCI device any resources and stops before its boot manager. It stops the same way when a rejection leaves no 64-bit
  * resource at all (a lone device larger than the window, for example).</li>
+ * <li>Each attempt also fits the I/O space ({@link IoSpace}). Where an attempt fails, OVMF rejects one thing for each
+ * kind of resource that did not fit, the I/O one first, and skips the 64-bit one when it is what the I/O one just
+ * rejected (edk2 PciLib.c PciHostBridgeResourceAllocator and PciEnumerator.c PciHostBridgeAdjustAllocation: one
+ * rejection per resource type, each chosen from that attempt's tree). Booted on OVMF 2022.11: 127 GiB on pcie.0 and
+ * fourteen hot-pluggable ports, one with a 32 GiB device: the first attempt rejects that device for the 64-bit window
+ * and rp0's padding for the I/O space, although the four paddings the I/O space drops would have made room for it.
+ * Padding dropped for the I/O space does not count against {@link Placement#allPlaced()}: no window brings it
+ * back.</li>
  * </ul>
  */
 public final class BarPlacement {
@@ -50,27 +58,51 @@ public final class BarPlacement {
     private record Candidate(long length, PciNode owner) {
     }
 
+    /** A q35 guest's placement. */
     public static Placement place(Aperture aperture, OvmfRelease release, List<PciNode> rootBus) {
+        return place(aperture, PciIoAperture.Q35, release, rootBus);
+    }
+
+    public static Placement place(Aperture aperture, PciIoAperture ioAperture, OvmfRelease release,
+                                  List<PciNode> rootBus) {
         long padding = OvmfModel.hotplugPadding(release, aperture.size());
+        boolean ioPadding = release.padsHotplugPortsInIoSpace();
         List<PciNode> rejected = new ArrayList<>();
+        List<PciNode> rejectedForIo = new ArrayList<>();
         Set<String> rejectedIds = new HashSet<>();
         boolean anyKindBehindBridges = release.placesNonPrefetchable64BitBarsInBridgePrefetchableWindows();
         Pool first = pool(rootBus, true, anyKindBehindBridges, rejectedIds, padding);
+        IoSpace firstIo = IoSpace.of(rootBus, ioAperture, ioPadding, rejectedIds);
         long required = Pow2.alignUp(aperture.base(), first.alignment()) - aperture.base() + first.length();
+        Attempt attempt = new Attempt(rootBus, rejected, rejectedForIo, required, aperture, ioAperture,
+                firstIo.required());
         if (aperture.beyondFirmwareAddressWidth()) {
-            return failed(rootBus, rejected, required, aperture);
+            return attempt.failed(false);
         }
         Pool root = first;
-        while (!fits(root, aperture)) {
-            Optional<Candidate> largest = largestBehindBridge(root, 0);
-            if (largest.isEmpty()) {
-                return failed(rootBus, rejected, required, aperture);
+        IoSpace io = firstIo;
+        while (!fits(root, aperture) || !io.fits()) {
+            Optional<PciNode> forIo = io.fits() ? Optional.empty() : io.largestRejectable();
+            Optional<PciNode> for64 = fits(root, aperture) ? Optional.empty()
+                    : largestBehindBridge(root, 0).map(Candidate::owner)
+                            .filter(owner -> forIo.map(ioOwner -> !ioOwner.id().equals(owner.id())).orElse(true));
+            if (forIo.isEmpty() && for64.isEmpty()) {
+                return attempt.failed(!io.fits());
             }
-            rejected.add(largest.get().owner());
-            rejectedIds.add(largest.get().owner().id());
+            forIo.ifPresent(owner -> {
+                rejected.add(owner);
+                rejectedForIo.add(owner);
+                rejectedIds.add(owner.id());
+            });
+            for64.ifPresent(owner -> {
+                rejected.add(owner);
+                rejectedIds.add(owner.id());
+            });
+            boolean had64BitResources = !root.items().isEmpty();
             root = pool(rootBus, true, anyKindBehindBridges, rejectedIds, padding);
-            if (root.items().isEmpty()) {
-                return failed(rootBus, rejected, required, aperture);
+            io = IoSpace.of(rootBus, ioAperture, ioPadding, rejectedIds);
+            if (had64BitResources && root.items().isEmpty()) {
+                return attempt.failed(false);
             }
         }
         List<Placement.PlacedBar> bars = new ArrayList<>();
@@ -80,15 +112,23 @@ public final class BarPlacement {
         windows.sort(Comparator.comparing(Placement.BridgeWindow::start, Long::compareUnsigned));
         List<PciNode.Endpoint> unassigned = new ArrayList<>();
         collectUnassigned(rootBus, rejectedIds, false, unassigned);
-        return new Placement(rejected.isEmpty() ? Placement.Outcome.ALL_PLACED : Placement.Outcome.DEVICES_REJECTED,
-                bars, windows, rejected, unassigned, required, aperture);
+        boolean onlyIoPadding = rejected.stream().allMatch(node -> node instanceof PciNode.Bridge
+                && rejectedForIo.contains(node));
+        return new Placement(onlyIoPadding ? Placement.Outcome.ALL_PLACED : Placement.Outcome.DEVICES_REJECTED,
+                bars, windows, rejected, unassigned, required, aperture,
+                new Placement.Io(ioAperture, firstIo.required(), io.windows(), rejectedForIo, false));
     }
 
-    private static Placement failed(List<PciNode> rootBus, List<PciNode> rejected, long required, Aperture aperture) {
-        List<PciNode.Endpoint> everything = new ArrayList<>();
-        collectUnassigned(rootBus, Set.of(), true, everything);
-        return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), rejected, everything, required,
-                aperture);
+    /** What a failed enumeration reports: the rejections so far and what the first attempt needed. */
+    private record Attempt(List<PciNode> rootBus, List<PciNode> rejected, List<PciNode> rejectedForIo, long required,
+                           Aperture aperture, PciIoAperture ioAperture, long ioRequired) {
+        Placement failed(boolean ioExhausted) {
+            List<PciNode.Endpoint> everything = new ArrayList<>();
+            collectUnassigned(rootBus, Set.of(), true, everything);
+            return new Placement(Placement.Outcome.ENUMERATION_FAILED, List.of(), List.of(), rejected, everything,
+                    required, aperture, new Placement.Io(ioAperture, ioRequired, List.of(), rejectedForIo,
+                            ioExhausted));
+        }
     }
 
     /** Every endpoint below {@code nodes} that is rejected, or all of them when {@code all}. */

@@ -35,7 +35,7 @@ public record OvmfPlan(OvmfInput input, Aperture aperture, List<PciNode> rootBus
     }
 
     public Placement place() {
-        return BarPlacement.place(aperture, input.release(), rootBus);
+        return BarPlacement.place(aperture, input.pciIo(), input.release(), rootBus);
     }
 
     /** Every passed-through endpoint, in tree order. */

@@ -126,15 +126,16 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
      * same window and BAR placement for every guest (OvmfReleaseTest checks that it names every behaviour method).
      */
     public record Behaviour(boolean parsesKnobAsUint32, boolean hasDynamicWindow, boolean padsHotplugPortsIn64BitSpace,
-                            boolean movesWindowBelowReservations, boolean honoursGuestPhysBits,
-                            boolean knobOverridesDynamicWindow,
+                            boolean padsHotplugPortsInIoSpace, boolean movesWindowBelowReservations,
+                            boolean honoursGuestPhysBits, boolean knobOverridesDynamicWindow,
                             boolean placesNonPrefetchable64BitBarsInBridgePrefetchableWindows, int physBitsCap) {
     }
 
     public Behaviour behaviour() {
         return new Behaviour(parsesKnobAsUint32(), hasDynamicWindow(), padsHotplugPortsIn64BitSpace(),
-                movesWindowBelowReservations(), honoursGuestPhysBits(), knobOverridesDynamicWindow(),
-                placesNonPrefetchable64BitBarsInBridgePrefetchableWindows(), physBitsCap());
+                padsHotplugPortsInIoSpace(), movesWindowBelowReservations(), honoursGuestPhysBits(),
+                knobOverridesDynamicWindow(), placesNonPrefetchable64BitBarsInBridgePrefetchableWindows(),
+                physBitsCap());
     }
 
     /** The oracle test boots this build, so the model's window and BAR placement are checked against it. */
@@ -186,6 +187,16 @@ public record OvmfRelease(int year, int month, boolean knobOverrideBackported) i
     /** Hot-pluggable root ports get 64-bit prefetchable padding once the window exceeds 32 GiB. */
     boolean padsHotplugPortsIn64BitSpace() {
         return isAtLeast(2022, 11);
+    }
+
+    /**
+     * Hot-pluggable bridges get 512 bytes of I/O padding, which takes a 4 KiB bridge window of OVMF's 40 KiB I/O
+     * space on q35: PciHotPlugInitDxe's DefaultIo was TRUE from its start (edk2 8aba40b792, 2016) until 27727338b2
+     * "Do not reserve IO ports by default", first in 2023.08. Booted: 2022.11 pads every hot-pluggable port, 2025.02
+     * and 2026.08 none (OvmfOracleTest).
+     */
+    boolean padsHotplugPortsInIoSpace() {
+        return !isAtLeast(2023, 8);
     }
 
     /** The dynamic window moves below an e820 reservation it overlaps, such as AMD's HyperTransport hole. */

@@ -34,7 +34,8 @@ public final class WindowAdvisor {
         for (int bits = cpu.physBits(); bits <= Math.max(cpu.physBits(), maxPhysBits); bits++) {
             FirmwareCpu widened = new FirmwareCpu(cpu.vendorId(), bits, cpu.gigabytePages(), cpu.guestPhysBits());
             OvmfInput input = new OvmfInput(plan.input().release(), widened, plan.input().ramAbove4gEnd(),
-                    plan.input().reservedMemoryEnd(), plan.input().e820Reservations(), plan.input().knob());
+                    plan.input().reservedMemoryEnd(), plan.input().e820Reservations(), plan.input().knob(),
+                    plan.input().pciIo());
             if (bits != cpu.physBits() && fits.test(plan.withInput(input))) {
                 return Optional.of(new Advice(OptionalLong.empty(), bits));
             }

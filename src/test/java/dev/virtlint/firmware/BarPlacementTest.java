@@ -242,4 +242,150 @@ class BarPlacementTest {
                     release);
         }
     }
+
+    /** ICH9's AHCI and SMBus, whose I/O BARs every q35 machine has on its root bus. */
+    private static final List<PciNode> ICH9 = List.of(
+            PciNode.Endpoint.emulated("ahci", 0x1f, 2, List.of(Bar.io(4, 32))),
+            PciNode.Endpoint.emulated("smbus", 0x1f, 3, List.of(Bar.io(4, 64))));
+
+    /** Root ports packed eight to a slot from slot 2, as virt-manager writes them, named rp0, rp1, …. */
+    private static List<PciNode> bank(List<PciNode.Bridge> ports) {
+        List<PciNode> rootBus = new ArrayList<>(ports);
+        rootBus.addAll(ICH9);
+        return rootBus;
+    }
+
+    private static PciNode.Bridge bankPort(int index, boolean hotplug, PciNode... children) {
+        return new PciNode.Bridge("rp" + index, 2 + index / 8, index % 8, hotplug, OptionalLong.empty(),
+                List.of(children));
+    }
+
+    private static List<PciNode.Bridge> hotplugPorts(int count) {
+        List<PciNode.Bridge> ports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ports.add(bankPort(i, true));
+        }
+        return ports;
+    }
+
+    private static List<String> ids(List<? extends PciNode> nodes) {
+        return nodes.stream().map(PciNode::id).toList();
+    }
+
+    private static Map<String, Long> ioWindows(Placement placement) {
+        Map<String, Long> windows = new TreeMap<>();
+        placement.io().windows().forEach(window -> windows.put(window.bridge().id(), window.start()));
+        return windows;
+    }
+
+    /** An A100 stand-in's function: pci-testdev, 256 ports of I/O at BAR 1 and a 64-bit BAR 2. */
+    private PciNode.Endpoint withIo(int function, long size) {
+        return PciNode.Endpoint.emulated("dev" + devices++, 0, function,
+                List.of(Bar.io(1, 256), Bar.prefetchable64(2, size)));
+    }
+
+    /** Booted: OVMF 2022.11 with 14 hot-pluggable root ports has I/O for ten, 2025.02 pads none. */
+    @Test
+    void upTo2023_05TenHotplugPortsGetIoAndTheLowestNumberedLoseTheirPadding() {
+        Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, bank(hotplugPorts(14)));
+        assertEquals(List.of("rp0", "rp1", "rp2", "rp3"), ids(placement.io().rejected()));
+        assertEquals(List.of("rp0", "rp1", "rp2", "rp3"), rejected(placement));
+        assertTrue(placement.allPlaced(), "padding the I/O space takes back counts for no device");
+        assertEquals(10, placement.bridgeWindows().size(), "their 64-bit padding went with the I/O");
+        assertEquals(WINDOW, placement.bridgeWindows().get(0).start());
+        assertEquals("rp4", placement.bridgeWindows().get(0).bridge().id());
+        assertEquals(0x6000L, ioWindows(placement).get("rp13"), "the last scanned port comes first");
+        assertEquals(0xF000L, ioWindows(placement).get("rp4"));
+        assertEquals(14 * 0x1000L, placement.io().requiredBytes());
+        for (int ports : new int[] {8, 9, 10}) {
+            assertTrue(BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, bank(hotplugPorts(ports))).rejected()
+                    .isEmpty(), ports + " ports");
+        }
+        assertEquals(List.of("rp0", "rp1", "rp2", "rp3", "rp4"), rejected(BarPlacement.place(amd40(),
+                OvmfRelease.EDK2_2022_11, bank(hotplugPorts(15)))));
+        Placement later = BarPlacement.place(amd40(), OvmfRelease.DEBIAN_2025_02, bank(hotplugPorts(14)));
+        assertTrue(later.rejected().isEmpty());
+        assertTrue(later.io().windows().isEmpty(), "from 2023.08 a port gets I/O only for its devices");
+        assertEquals(14, later.bridgeWindows().size());
+        Placement i440fx = BarPlacement.place(amd40(), PciIoAperture.I440FX, OvmfRelease.EDK2_2022_11,
+                List.of(port(0x10, true), port(0x11, true), port(0x12, true), port(0x13, true), port(0x14, true),
+                        PciNode.Endpoint.emulated("ide", 1, 1, List.of(Bar.io(4, 16)))));
+        assertEquals(List.of("rp16"), rejected(i440fx), "booted: 0xc000-0xffff holds four of five SHPC bridges");
+    }
+
+    @Test
+    void portsWithHotplugOffNeedNoIo() {
+        List<PciNode.Bridge> ports = hotplugPorts(14);
+        for (int index : new int[] {1, 3, 6}) {
+            ports.set(index, bankPort(index, false));
+        }
+        assertEquals(List.of("rp0"), rejected(BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, bank(ports))));
+    }
+
+    /** Booted: a device with I/O behind rp0 keeps rp0's window, so its padding goes first and frees nothing. */
+    @Test
+    void aPortWhoseDeviceNeedsIoLosesItsPaddingFirstAndFreesNothing() {
+        List<PciNode.Bridge> ports = hotplugPorts(14);
+        ports.set(0, bankPort(0, true, withIo(0, 16 * GIB), withIo(2, 32 * MIB)));
+        Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, bank(ports));
+        assertEquals(List.of("rp0", "rp1", "rp2", "rp3", "rp4", "rp5"), rejected(placement),
+                "nine windows: rp0's, a full 4 KiB last in the list, leaves the root bus's own I/O a 4 KiB more");
+        assertEquals(0xE000L, ioWindows(placement).get("rp0"));
+        assertTrue(placement.unassigned().isEmpty());
+    }
+
+    /** Booted on 2022.11, 2025.02 and 2026.08: with no padding left, devices that need I/O go, every BAR of them. */
+    @Test
+    void devicesThatNeedIoAreRejectedWholeWhenNoPaddingIsLeft() {
+        List<PciNode.Bridge> ports = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            ports.add(bankPort(i, false, withIo(0, GIB), withIo(2, 32 * MIB)));
+        }
+        for (OvmfRelease release : List.of(OvmfRelease.EDK2_2022_11, OvmfRelease.DEBIAN_2025_02)) {
+            Placement placement = BarPlacement.place(amd40(), release, bank(ports));
+            assertEquals(List.of("dev0", "dev1", "dev2", "dev3"), rejected(placement), release.toString());
+            assertEquals(Placement.Outcome.DEVICES_REJECTED, placement.outcome());
+            assertEquals(List.of("dev0", "dev1", "dev2", "dev3"), ids(placement.unassigned()));
+            assertTrue(placement.bars().stream().noneMatch(bar -> bar.endpoint().id().equals("dev0")),
+                    "its 64-bit BAR goes too, though the window had room");
+        }
+    }
+
+    @Test
+    void vgaControllersThatNeedIoAreNeverRejectedSoAFullIoSpaceStopsTheFirmware() {
+        List<PciNode.Bridge> ports = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            ports.add(bankPort(i, false, PciNode.Endpoint.emulatedVga("vga" + i, 0, 0,
+                    List.of(Bar.io(5, 128), Bar.prefetchable64(1, GIB)))));
+        }
+        Placement placement = BarPlacement.place(amd40(), OvmfRelease.DEBIAN_2025_02, bank(ports));
+        assertEquals(Placement.Outcome.ENUMERATION_FAILED, placement.outcome());
+        assertTrue(placement.io().exhausted());
+    }
+
+    /**
+     * Booted on 2022.11: one rejection per kind of resource in each attempt. The first attempt rejects the 32 GiB
+     * device for the 64-bit window and rp0's padding for the I/O space; the four paddings the I/O space takes would
+     * have made room for the device.
+     */
+    @Test
+    void eachAttemptRejectsOnceForTheIoSpaceAndOnceForTheWindow() {
+        List<PciNode.Bridge> ports = hotplugPorts(14);
+        PciNode.Endpoint large = device(0, 0, 32 * GIB);
+        ports.set(13, bankPort(13, true, large));
+        List<PciNode> rootBus = new ArrayList<>();
+        long[] sizes = {64 * GIB, 16 * GIB, 8 * GIB, 2 * GIB, GIB};
+        for (int i = 0; i < sizes.length; i++) {
+            rootBus.add(device(0x10 + i, 0, sizes[i]));
+        }
+        rootBus.addAll(bank(ports));
+        Placement placement = BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, rootBus);
+        assertEquals(List.of("rp0", large.id(), "rp1", "rp2", "rp3"), rejected(placement));
+        assertTrue(placement.isUnassigned(large));
+        List<PciNode.Bridge> withoutFour = ports.subList(4, 14);
+        List<PciNode> sequential = new ArrayList<>(rootBus.subList(0, sizes.length));
+        sequential.addAll(bank(withoutFour));
+        assertTrue(BarPlacement.place(amd40(), OvmfRelease.EDK2_2022_11, sequential).allPlaced(),
+                "without those four ports the device fits");
+    }
 }
