@@ -50,11 +50,12 @@ final class FirmwareResolver {
         if (!cpu.isKnown()) {
             return Resolved.unknown(cpu.source());
         }
-        Resolved<GuestPciTopology.Topology> tree = topology.apply(platform.layoutInput().get().flags().family());
+        MachineFamily family = platform.layoutInput().get().flags().family();
+        Resolved<GuestPciTopology.Topology> tree = topology.apply(family);
         if (!tree.isKnown()) {
             return Resolved.unknown(tree.source());
         }
-        OvmfInput input = OvmfInputs.of(release.get(), cpu.value().get(), map, knob.value().get());
+        OvmfInput input = OvmfInputs.of(release.get(), cpu.value().get(), map, knob.value().get(), family);
         return Resolved.of(OvmfPlan.of(input, tree.value().get().rootBus(), tree.value().get().notes()),
                 "OVMF " + release.get() + " for a vCPU with " + cpu.source());
     }

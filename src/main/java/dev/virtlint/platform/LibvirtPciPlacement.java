@@ -71,6 +71,7 @@ final class LibvirtPciPlacement {
         placement.addHostdevs(autos);
         placement.addDefaultMemballoon(autos);
         placement.placeAutomatically(autos);
+        placement.addChipsetFunctions();
         return placement;
     }
 
@@ -144,8 +145,8 @@ final class LibvirtPciPlacement {
                 attachTo(at.bus(), at.slot(), at.function(),
                         PciNode.Endpoint.passthrough(id, at.slot(), at.function(), bdf));
             } else {
-                autos.add(new Auto(new Device(id, List.of(), AutoPlacement.ROOT_PORT, -1), Optional.of(bdf),
-                        "hostdev"));
+                autos.add(new Auto(new Device(id, List.of(), AutoPlacement.ROOT_PORT, -1, Optional.empty()),
+                        Optional.of(bdf), "hostdev"));
             }
         }
     }
@@ -171,8 +172,8 @@ final class LibvirtPciPlacement {
             Optional<PciAddressOf> location = address.flatMap(PciAddressOf::read);
             if (location.isPresent()) {
                 PciAddressOf at = location.get();
-                attachTo(at.bus(), at.slot(), at.function(),
-                        PciNode.Endpoint.emulated(device.get().id(), at.slot(), at.function(), device.get().bars()));
+                attachTo(at.bus(), at.slot(), at.function(), PciNode.Endpoint.emulated(device.get().id(), at.slot(),
+                        at.function(), device.get().bars(behindPciePort(at.bus()))));
             } else {
                 autos.add(new Auto(device.get(), Optional.empty(), element.qualifiedName()));
             }
@@ -202,7 +203,7 @@ final class LibvirtPciPlacement {
                 Bus root = tree.root();
                 int slot = device.preferredRootSlot() >= 0 && !root.isUsed(device.preferredRootSlot(), 0)
                         ? device.preferredRootSlot() : root.firstFreeSlot(1);
-                root.place(endpoint(auto, slot, 0), slot, 0);
+                root.place(endpoint(auto, slot, 0, false), slot, 0);
             }
         }
         if (!q35) {
@@ -231,11 +232,11 @@ final class LibvirtPciPlacement {
                 Optional<BridgeDraft> free = tree.firstFreePort();
                 free.ifPresent(port -> intoPorts.add(device.id() + " into " + port.id));
                 BridgeDraft port = free.orElseGet(() -> addRootPort(LIBVIRT_PORT + " for " + device.id(), device.id()));
-                port.bus.place(endpoint(auto, 0, 0), 0, 0);
+                port.bus.place(endpoint(auto, 0, 0, true), 0, 0);
             } else if (device.placement() == AutoPlacement.PCI_BRIDGE) {
                 BridgeDraft pciBridge = tree.firstBusWithSlot(BusKind.CONVENTIONAL, 1).orElseThrow();
                 int slot = pciBridge.bus.firstFreeSlot(1);
-                pciBridge.bus.place(endpoint(auto, slot, 0), slot, 0);
+                pciBridge.bus.place(endpoint(auto, slot, 0, false), slot, 0);
             }
         }
         if (!intoPorts.isEmpty()) {
@@ -250,11 +251,33 @@ final class LibvirtPciPlacement {
         }
     }
 
-    private static PciNode.Endpoint endpoint(Auto auto, int slot, int function) {
+    /** {@code behindPciePort}: the bus is a root or downstream port's, where QEMU makes virtio devices modern-only. */
+    private static PciNode.Endpoint endpoint(Auto auto, int slot, int function, boolean behindPciePort) {
         Device device = auto.device();
         return auto.hostDevice().isPresent()
                 ? PciNode.Endpoint.passthrough(device.id(), slot, function, auto.hostDevice().get())
-                : PciNode.Endpoint.emulated(device.id(), slot, function, device.bars());
+                : PciNode.Endpoint.emulated(device.id(), slot, function, device.bars(behindPciePort));
+    }
+
+    /**
+     * Whether the bus with libvirt's number {@code busIndex} is a PCIe port's: not the root bus, not a PCI bridge's
+     * (a bus no controller has gets a root port libvirt adds).
+     */
+    private boolean behindPciePort(int busIndex) {
+        if (busIndex == 0) {
+            return false;
+        }
+        return tree.bridge(busIndex).map(bridge -> bridge.kind == BusKind.PCIE_PORT || bridge.kind == BusKind.SWITCH)
+                .orElse(true);
+    }
+
+    /** The chipset's functions QEMU always builds, where the domain put nothing else. */
+    private void addChipsetFunctions() {
+        for (PciNode.Endpoint function : emulatedDevices.chipsetFunctions()) {
+            if (!tree.root().hasNodeAt(function.slot(), function.function())) {
+                tree.root().place(function, function.slot(), function.function());
+            }
+        }
     }
 
     /** A hot-pluggable root port libvirt adds, named {@code id}, for {@code forDevice} (none for the spare). */

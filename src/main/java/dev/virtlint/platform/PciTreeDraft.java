@@ -45,6 +45,11 @@ final class PciTreeDraft {
             return SLOTS - 1;
         }
 
+        /** A device or bridge sits at the slot and function (the chipset's reserved slot is used, but empty). */
+        boolean hasNodeAt(int slot, int function) {
+            return children.stream().anyMatch(placed -> placed.slot() == slot && placed.function() == function);
+        }
+
         boolean hasFreeSlot(int from) {
             for (int slot = from; slot < SLOTS; slot++) {
                 if (slotIsFree(slot)) {

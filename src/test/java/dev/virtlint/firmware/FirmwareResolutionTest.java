@@ -72,7 +72,9 @@ class FirmwareResolutionTest {
                 "01.2 libvirt's pcie-root-port for virtio disk vda hotplug [00.0 virtio disk vda]",
                 "01.3 libvirt's pcie-root-port for hostdev 0000:41:00.0 hotplug [00.0 hostdev 0000:41:00.0]",
                 "01.4 libvirt's pcie-root-port for virtio memballoon hotplug [00.0 virtio memballoon]",
-                "01.5 libvirt's spare pcie-root-port hotplug []"), describe(plan.rootBus()));
+                "01.5 libvirt's spare pcie-root-port hotplug []",
+                "1f.2 ICH9 AHCI",
+                "1f.3 ICH9 SMBus"), describe(plan.rootBus()));
         assertEquals(List.of("hostdev 0000:41:00.0"), plan.hostEndpoints().stream().map(PciNode::id).toList());
     }
 
@@ -99,8 +101,52 @@ class FirmwareResolutionTest {
         assertEquals(List.of(
                 "02.0 pci.1 pcie-root-port [00.0 hostdev 0000:41:00.0, 00.1 hostdev 0000:41:00.1]",
                 "02.1 pci.2 pcie-root-port hotplug []",
-                "10.0 shmem looking-glass"), describe(plan.rootBus()));
+                "10.0 shmem looking-glass",
+                "1f.2 ICH9 AHCI",
+                "1f.3 ICH9 SMBus"), describe(plan.rootBus()));
         assertTrue(plan.notes().isEmpty(), plan.notes().toString());
+    }
+
+    /** Every endpoint of the tree with its I/O BARs as "index:size". */
+    private static List<String> ioBars(List<PciNode> nodes) {
+        List<String> lines = new ArrayList<>();
+        for (PciNode node : nodes) {
+            if (node instanceof PciNode.Bridge bridge) {
+                lines.addAll(ioBars(bridge.children()));
+            } else if (node instanceof PciNode.Endpoint endpoint) {
+                lines.add(endpoint.id() + " " + endpoint.bars().stream().filter(Bar::io)
+                        .map(bar -> bar.index() + ":" + bar.size()).toList());
+            }
+        }
+        return lines;
+    }
+
+    /**
+     * The I/O BARs OVMF places in its I/O space: a virtio device is transitional on pcie.0 and modern-only behind a
+     * root port unless libvirt's model says otherwise, the NICs and video models have their own, and the chipset's
+     * AHCI and SMBus are on every q35 machine once (the domain's sata controller at 0x1f.2 is that AHCI).
+     */
+    @Test
+    void ioBarsFollowTheDeviceAndItsBus() throws Exception {
+        OvmfPlan plan = resolve(uefi("pc-q35-10.0") + "<devices>"
+                + "<controller type='sata' index='0'><address type='pci' domain='0x0000' bus='0x00' slot='0x1f'"
+                + " function='0x2'/></controller>"
+                + "<controller type='virtio-serial' index='0'><address type='pci' domain='0x0000' bus='0x00'"
+                + " slot='0x10' function='0x0'/></controller>"
+                + "<interface type='user'><model type='e1000e'/></interface>"
+                + "<rng model='virtio'><backend model='random'>/dev/urandom</backend></rng>"
+                + "<memballoon model='virtio-transitional'/>"
+                + "<video><model type='qxl'/></video>"
+                + "</devices>").value().orElseThrow();
+        assertEquals(PciIoAperture.Q35, plan.input().pciIo());
+        assertEquals(List.of("sata controller [4:32]", "virtio-serial controller [0:64]", "qxl video [3:32]",
+                "e1000e interface [2:32]", "qemu-xhci USB controller []", "virtio-transitional memballoon [0:64]",
+                "virtio rng []", "ICH9 SMBus [4:64]"), ioBars(plan.rootBus()));
+        OvmfPlan pc = resolve(uefi("pc-i440fx-10.0") + "<devices><controller type='usb' model='piix3-uhci'/>"
+                + "<memballoon model='virtio'/></devices>").value().orElseThrow();
+        assertEquals(PciIoAperture.I440FX, pc.input().pciIo());
+        assertEquals(List.of("piix3-uhci USB controller [4:32]", "virtio memballoon [0:64]", "PIIX3 IDE [4:16]"),
+                ioBars(pc.rootBus()));
     }
 
     @Test

@@ -18,8 +18,8 @@ import dev.virtlint.host.PciResource;
 import dev.virtlint.host.RemoteCapture;
 
 /**
- * The memory BARs of passed-through devices, as the host's sysfs shows them (host-facts.md §7) or, without it, as the
- * configuration declares them: what OVMF will have to place once the guest sees the device.
+ * The BARs of passed-through devices, memory and I/O, as the host's sysfs shows them (host-facts.md §7) or, without
+ * it, the memory BARs the configuration declares: what OVMF will have to place once the guest sees the device.
  */
 public final class PassthroughBars {
     private PassthroughBars() {
@@ -105,8 +105,14 @@ public final class PassthroughBars {
         List<Bar> bars = new ArrayList<>();
         for (PciResource resource : resources.get()) {
             long size = resource.size();
-            if (resource.isMemory() && size > 0 && Long.bitCount(size) == 1) {
+            if (size <= 0 || Long.bitCount(size) != 1) {
+                continue;
+            }
+            if (resource.isMemory()) {
                 bars.add(new Bar(resource.index(), size, resource.is64Bit(), resource.prefetchable()));
+            } else if (resource.isIo()) {
+                // A GeForce's BAR 5 (128 ports): it gives the guest's port an I/O window of OVMF's I/O space.
+                bars.add(Bar.io(resource.index(), size));
             }
         }
         return Optional.of(List.copyOf(bars));
