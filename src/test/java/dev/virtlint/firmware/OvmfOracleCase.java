@@ -60,6 +60,9 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
     static final String MACHINE = "pc-q35-9.2";
     private static final int FIRST_DEVICE_SLOT = 0x10;
     private static final int FIRST_PORT_SLOT = 0x18;
+    /** Where a {@link PortBank} starts: libvirt puts the root ports it adds, and virt-manager's, from slot 2. */
+    private static final int FIRST_BANK_SLOT = 0x2;
+    private static final int FUNCTIONS = 8;
     /** ICH9's LPC, SATA and SMBus functions: the q35 machine puts them in slot 0x1f whatever the command line. */
     private static final int ICH9_SLOT = 0x1f;
     private static final long KIB = 1L << 10;
@@ -70,6 +73,21 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
     private static final long GPU_BAR3_SIZE = 32 * MIB;
     /** pci-testdev's 32-bit memory BAR 0 (IOTEST_MEMSIZE * 2). */
     private static final Bar TESTDEV_BAR0 = new Bar(0, 4 * KIB, false, false);
+    /** pci-testdev's I/O BAR 1 (IOTEST_IOSIZE * 2), 256 ports: booted, OVMF gives its port a 4 KiB I/O window. */
+    private static final Bar TESTDEV_BAR1 = Bar.io(1, 256);
+    /**
+     * The functions QEMU builds into every q35 machine that have I/O BARs, named as {@link InfoPci} names functions
+     * without an id: ICH9's AHCI (BAR 4, 32 ports) and SMBus (BAR 4, 64 ports). They sit in the root bus's I/O list.
+     */
+    private static final List<PciNode> ICH9_FUNCTIONS = List.of(
+            PciNode.Endpoint.emulated("00:1f.2", ICH9_SLOT, 2, List.of(Bar.io(4, 32))),
+            PciNode.Endpoint.emulated("00:1f.3", ICH9_SLOT, 3, List.of(Bar.io(4, 64))));
+    /**
+     * The legacy I/O BAR 0 that a virtio device on pcie.0 has, where QEMU keeps it transitional, by driver (booted:
+     * QEMU 10.0's sizes); behind a root port it is modern-only.
+     */
+    private static final Map<String, Long> VIRTIO_LEGACY_IO = Map.of("virtio-serial-pci", 64L,
+            "virtio-balloon-pci", 64L, "virtio-rng-pci", 32L, "virtio-net-pci", 32L, "virtio-scsi-pci", 64L);
     private static final Bar IVSHMEM_BAR0 = new Bar(0, 256, false, false);
     private static final Bar HDA_BAR0 = new Bar(0, 16 * KIB, false, false);
     /** virtio-vga: its VGA framebuffer (8 MiB, 32-bit prefetchable), MSI-X table and virtio registers. */
@@ -80,7 +98,7 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
     private static final Bar VIRTIO_BAR4 = Bar.prefetchable64(4, 16 * KIB);
 
     /** Something on a bus: a device, a GPU's slot, a port with what sits behind it. */
-    sealed interface Part permits Shmem, Gpu, Port, Switch, PciBridge, LibvirtDevice {
+    sealed interface Part permits Shmem, Gpu, Port, PortBank, Switch, PciBridge, LibvirtDevice {
     }
 
     /** One ivshmem-plain function with a 64-bit prefetchable BAR of {@code size}. */
@@ -109,6 +127,14 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
      *                  bridge or libvirt device, or none
      */
     record Port(boolean hotplug, OptionalLong pref64Reserve, List<Part> functions) implements Part {
+    }
+
+    /**
+     * Root ports packed eight to a slot, functions 0 to 7 of slot 0x2, then of 0x3 and on, as libvirt lays out the
+     * pcie-root-ports it adds and the 14 or 15 that virt-manager writes ({@code virsh domxml-to-native}). They take
+     * the next port ids; {@link Port}s outside a bank keep their slots from 0x18.
+     */
+    record PortBank(List<Port> ports) implements Part {
     }
 
     /** A PCIe switch: an x3130-upstream port with one xio3130-downstream port per entry, in slot order. */
@@ -232,9 +258,12 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
         private int emulatedDevices;
         private int pciBridges;
         private int rootSlot = FIRST_DEVICE_SLOT;
+        private int bankSlot = FIRST_BANK_SLOT;
 
         List<PciNode> nodes() {
-            return List.copyOf(rootNodes);
+            List<PciNode> nodes = new ArrayList<>(rootNodes);
+            nodes.addAll(ICH9_FUNCTIONS);
+            return List.copyOf(nodes);
         }
 
         Map<String, Long> files() {
@@ -248,7 +277,22 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
         void rootBus(List<Part> parts) {
             for (Part part : parts) {
                 if (part instanceof Port port) {
-                    rootNodes.add(rootPort(port));
+                    int slot = FIRST_PORT_SLOT + rootPorts;
+                    if (slot >= ICH9_SLOT) {
+                        throw new IllegalArgumentException("too many root ports: slot 0x1f is ICH9's");
+                    }
+                    rootNodes.add(rootPort(port, slot, 0, false));
+                } else if (part instanceof PortBank bank) {
+                    List<Port> ports = bank.ports();
+                    for (int i = 0; i < ports.size(); i++) {
+                        int slot = bankSlot + i / FUNCTIONS;
+                        int function = i % FUNCTIONS;
+                        if (slot >= FIRST_DEVICE_SLOT) {
+                            throw new IllegalArgumentException("too many root ports in banks");
+                        }
+                        rootNodes.add(rootPort(ports.get(i), slot, function, function == 0 && i + 1 < ports.size()));
+                    }
+                    bankSlot += (ports.size() + FUNCTIONS - 1) / FUNCTIONS;
                 } else {
                     int slot = rootSlot++;
                     if (slot >= FIRST_PORT_SLOT) {
@@ -259,16 +303,13 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
             }
         }
 
-        private PciNode.Bridge rootPort(Port port) {
+        private PciNode.Bridge rootPort(Port port, int slot, int portFunction, boolean multifunction) {
             int index = rootPorts++;
-            int slot = FIRST_PORT_SLOT + index;
-            if (slot >= ICH9_SLOT) {
-                throw new IllegalArgumentException("too many root ports: slot 0x1f is ICH9's");
-            }
             String id = "rp" + index;
             devices.addAll(List.of("-device", String.format(Locale.ROOT,
-                    "pcie-root-port,id=%s,bus=pcie.0,chassis=%d,addr=0x%x,hotplug=%s%s", id, index + 1, slot,
-                    onOff(port.hotplug()), port.pref64Reserve().isPresent()
+                    "pcie-root-port,id=%s,bus=pcie.0,chassis=%d,addr=%s,hotplug=%s%s%s", id, index + 1,
+                    address(slot, portFunction), onOff(port.hotplug()), multifunction ? ",multifunction=on" : "",
+                    port.pref64Reserve().isPresent()
                             ? ",pref64-reserve=" + port.pref64Reserve().getAsLong() : "")));
             List<PciNode> behind = new ArrayList<>();
             boolean severalShmems = port.functions().size() > 1;
@@ -282,7 +323,7 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
                     throw new IllegalArgumentException("only ivshmem functions share a port's slot");
                 }
             }
-            return new PciNode.Bridge(id, slot, 0, port.hotplug(), port.pref64Reserve(), behind);
+            return new PciNode.Bridge(id, slot, portFunction, port.hotplug(), port.pref64Reserve(), behind);
         }
 
         /** The functions of one slot: a device, a GPU's functions or a switch's upstream port. */
@@ -310,8 +351,12 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
                 String id = device.driver().replace("-pci", "") + emulatedDevices++;
                 devices.addAll(List.of("-device", device.driver() + ",id=" + id + ",bus=" + bus + ",addr="
                         + address(slot, 0)));
-                return List.of(PciNode.Endpoint.emulated(id, slot, 0,
-                        List.of(device.driver().equals(USB.driver()) ? XHCI_BAR0 : VIRTIO_BAR4)));
+                List<Bar> bars = new ArrayList<>(List.of(device.driver().equals(USB.driver()) ? XHCI_BAR0
+                        : VIRTIO_BAR4));
+                if (bus.equals("pcie.0") && VIRTIO_LEGACY_IO.containsKey(device.driver())) {
+                    bars.add(Bar.io(0, VIRTIO_LEGACY_IO.get(device.driver())));
+                }
+                return List.of(PciNode.Endpoint.emulated(id, slot, 0, bars));
             }
             throw new IllegalArgumentException("a root port sits on pcie.0 only");
         }
@@ -361,7 +406,8 @@ record OvmfOracleCase(String name, FirmwareCpu cpu, String cpuModel, int ramGib,
                         VIRTIO_VGA_BAR2, Bar.prefetchable64(4, size)));
             }
             devices.addAll(List.of("-device", "pci-testdev,id=" + id + ",membar=" + size + where));
-            return PciNode.Endpoint.emulated(id, slot, function, List.of(TESTDEV_BAR0, Bar.prefetchable64(2, size)));
+            return PciNode.Endpoint.emulated(id, slot, function, List.of(TESTDEV_BAR0, TESTDEV_BAR1,
+                    Bar.prefetchable64(2, size)));
         }
 
         private PciNode.Bridge upstream(Switch sw, String bus, int slot) {

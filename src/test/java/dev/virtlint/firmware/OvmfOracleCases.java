@@ -169,7 +169,78 @@ final class OvmfOracleCases {
                 amd(40), 2, 0, null, root(64 * G), root(32 * G), root(16 * G), root(8 * G), root(4 * G), root(2 * G),
                 root(G), port(true, 16 * M), port(true, 16 * M), port(true, 16 * M));
         gpus(c);
+        ioSpace(c);
         return List.copyOf(c.cases);
+    }
+
+    /**
+     * OVMF's PCI I/O space, 0x6000-0xFFFF on q35: each bridge that needs I/O takes a 4 KiB window of it, and up to
+     * 2023.05 every hot-pluggable port does, for its 512-byte padding; ten fit. Root ports packed eight to a slot from
+     * 0x2, as virt-manager writes its 14 or 15 ({@link OvmfOracleCase.PortBank}). When the space runs out OVMF drops
+     * the padding of the lowest-numbered port first, the 64-bit padding with it, and then rejects devices behind
+     * bridges that need I/O (pci-testdev has 256 ports at BAR 1) with every BAR they have.
+     */
+    private static void ioSpace(OvmfOracleCases c) {
+        c.quick("I/O: 14 hot-pluggable root ports in slots 2 and 3: up to 2023.05 ten get I/O, rp0-rp3 lose padding",
+                amd(40), List.of(bank(hotplugPorts(14))));
+        List<OvmfOracleCase.Port> beside = hotplugPorts(14);
+        beside.set(13, port(true, 32 * G));
+        c.full("I/O: 127 GiB on pcie.0, 14 ports, 32 GiB behind rp13: rejected in the first attempt beside rp0's padding",
+                amd(40), List.of(root(64 * G), root(16 * G), root(8 * G), root(2 * G), root(G), bank(beside)));
+        for (int ports : new int[] {8, 9, 10, 11, 15}) {
+            c.full("I/O: " + ports + " hot-pluggable root ports in slots 2 and 3", amd(40),
+                    List.of(bank(hotplugPorts(ports))));
+        }
+        List<OvmfOracleCase.Port> gpuFirst = hotplugPorts(14);
+        gpuFirst.set(0, port(true, dataCentre(16 * G)));
+        c.full("I/O: 14 ports, an A100 stand-in with I/O behind rp0: its padding goes first and frees nothing", amd(40),
+                List.of(bank(gpuFirst)));
+        List<OvmfOracleCase.Port> gpuSixth = hotplugPorts(14);
+        gpuSixth.set(5, port(true, dataCentre(16 * G)));
+        c.full("I/O: 14 ports, an A100 stand-in with I/O behind rp5", amd(40), List.of(bank(gpuSixth)));
+        List<OvmfOracleCase.Port> geforce = hotplugPorts(14);
+        geforce.set(0, port(true, consumer(16 * G, true)));
+        c.full("I/O: 14 ports, a GeForce stand-in without I/O behind rp0: rp0 loses its padding too", amd(40),
+                List.of(bank(geforce)));
+        List<OvmfOracleCase.Port> fixed = hotplugPorts(14);
+        for (int index : new int[] {1, 3, 6}) {
+            fixed.set(index, port(false));
+        }
+        c.full("I/O: 14 ports, rp1, rp3 and rp6 with hotplug off: eleven padded, rp0 loses its padding", amd(40),
+                List.of(bank(fixed)));
+        List<OvmfOracleCase.Port> fixedGpu = hotplugPorts(14);
+        fixedGpu.set(2, port(false, dataCentre(16 * G)));
+        c.full("I/O: 14 ports, an A100 stand-in behind fixed rp2: nine windows, five ports lose padding", amd(40),
+                List.of(bank(fixedGpu)));
+        c.full("I/O: transitional virtio devices on pcie.0 beside 14 ports", amd(40),
+                List.of(new OvmfOracleCase.LibvirtDevice("virtio-serial-pci"),
+                        new OvmfOracleCase.LibvirtDevice("virtio-balloon-pci"),
+                        new OvmfOracleCase.LibvirtDevice("virtio-rng-pci"), bank(hotplugPorts(14))));
+        List<OvmfOracleCase.Port> withSwitch = hotplugPorts(10);
+        withSwitch.set(0, port(true, pcieSwitch(emptyDownstream(true), emptyDownstream(true), emptyDownstream(true))));
+        c.full("I/O: a switch with three hot-pluggable downstream ports in rp0 of ten: it and ds0-ds2 lose padding",
+                amd(40), List.of(bank(withSwitch)));
+        c.full("I/O: 14 ports under the classic window: no 64-bit padding, the I/O windows still go", intel(40),
+                List.of(bank(hotplugPorts(14))));
+        List<OvmfOracleCase.Port> eleven = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            eleven.add(port(false, dataCentre(G)));
+        }
+        c.quick("I/O: eleven A100 stand-ins with I/O behind fixed ports: the two lowest are rejected, every BAR",
+                amd(40), List.of(bank(eleven)));
+    }
+
+    private static OvmfOracleCase.PortBank bank(List<OvmfOracleCase.Port> ports) {
+        return new OvmfOracleCase.PortBank(ports);
+    }
+
+    /** {@code count} empty hot-pluggable root ports, a list the caller may change. */
+    private static List<OvmfOracleCase.Port> hotplugPorts(int count) {
+        List<OvmfOracleCase.Port> ports = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ports.add(port(true));
+        }
+        return ports;
     }
 
     /**

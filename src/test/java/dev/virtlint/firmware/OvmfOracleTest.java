@@ -167,6 +167,15 @@ class OvmfOracleTest {
                 disagreements.add(bridge.id() + " prefetchable window: predicted " + expectedText + ", OVMF "
                         + actualText);
             }
+            // Each bridge's I/O window too, by address and size: which hot-pluggable ports keep their padding when
+            // the I/O space runs out, and which get I/O for their devices.
+            String expectedIo = predicted.io().windows().stream().filter(window -> window.bridge().id()
+                    .equals(bridge.id())).findFirst().map(w -> hex(w.start()) + " +" + hex(w.size())).orElse("none");
+            String actualIo = pci.ioWindowById().getOrDefault(bridge.id(), Optional.empty())
+                    .map(w -> hex(w[0]) + " +" + hex(w[1])).orElse("none");
+            if (!expectedIo.equals(actualIo)) {
+                disagreements.add(bridge.id() + " I/O window: predicted " + expectedIo + ", OVMF " + actualIo);
+            }
         }
         return new Verdict(oracleCase, disagreements, observed.elapsed());
     }
