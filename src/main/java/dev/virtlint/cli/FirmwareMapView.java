@@ -27,7 +27,7 @@ import dev.virtlint.rules.firmware.PassthroughBars;
 
 /**
  * The firmware half of {@code virt-lint map}: OVMF's 64-bit PCI window and where it puts each 64-bit BAR and root-port
- * window, from the same model the firmware rules use.
+ * window, and how full its PCI I/O space is, from the same model the firmware rules use.
  */
 final class FirmwareMapView {
     private FirmwareMapView() {
@@ -92,13 +92,21 @@ final class FirmwareMapView {
         }
         long padding = OvmfModel.hotplugPadding(release, aperture.size());
         out.println("hot-plug padding " + (padding == 0 ? "none in the 64-bit window"
-                : MemorySize.format(padding) + " of 64-bit window per hot-pluggable root port"));
+                : MemorySize.format(padding) + " of 64-bit window per hot-pluggable root port")
+                + (release.behaviour().padsHotplugPortsInIoSpace() ? ", and 512 B of I/O space (a 4 KiB bridge window)"
+                        : ""));
         view.get().plan().notes().forEach(note -> out.println("topology         " + note));
         if (view.get().placement().isEmpty()) {
             out.println("BAR placement    not predicted, BAR sizes unknown: " + String.join("; ", view.get().unsized()));
             return;
         }
         Placement placement = view.get().placement().get();
+        Placement.Io io = placement.io();
+        out.println("ovmf-io          " + Hex.of(io.aperture().base()) + "-" + Hex.of(io.aperture().end() - 1) + "  "
+                + MemorySize.format(io.aperture().size()) + " of PCI I/O ports; " + (io.requiredBytes() == 0
+                        ? "nothing needs them" : "the I/O BARs and bridges' 4 KiB I/O windows need "
+                        + MemorySize.format(io.requiredBytes()) + (io.rejected().isEmpty() ? ""
+                                : ", more than it has: see below")));
         out.println();
         record Row(long start, String[] cells) {
         }
@@ -118,25 +126,35 @@ final class FirmwareMapView {
         TextTable.print(out, rows, false);
         out.println();
         out.println("OVMF places      " + switch (placement.outcome()) {
-            case ALL_PLACED -> "every BAR";
+            case ALL_PLACED -> placement.rejected().isEmpty() ? "every BAR" : rejections(placement);
             case DEVICES_REJECTED -> rejections(placement);
-            case ENUMERATION_FAILED -> "nothing: it stops before its boot manager (the BARs need "
-                    + MemorySize.format(placement.requiredBytes()) + ")";
+            case ENUMERATION_FAILED -> "nothing: it stops before its boot manager (" + (io.exhausted()
+                    ? "its I/O space is full, with nothing left it may reject"
+                    : "the BARs need " + MemorySize.format(placement.requiredBytes())) + ")";
         });
     }
 
-    /** What OVMF gave up to make room: the padding of hot-pluggable bridges, devices with all their BARs. */
+    /**
+     * What OVMF gave up to make room: the padding of hot-pluggable bridges, devices with all their BARs, each for its
+     * 64-bit window or its I/O space.
+     */
     private static String rejections(Placement placement) {
-        List<PciNode> paddings = placement.rejected().stream().filter(PciNode.Bridge.class::isInstance).toList();
-        List<PciNode> devices = placement.rejected().stream().filter(PciNode.Endpoint.class::isInstance).toList();
         List<String> steps = new ArrayList<>();
-        if (!paddings.isEmpty()) {
-            steps.add("dropping the hot-plug padding of " + ids(paddings));
+        for (boolean forIo : new boolean[] {true, false}) {
+            List<PciNode> rejected = placement.rejected().stream()
+                    .filter(node -> placement.rejectedForIo(node) == forIo).toList();
+            List<PciNode> paddings = rejected.stream().filter(PciNode.Bridge.class::isInstance).toList();
+            List<PciNode> devices = rejected.stream().filter(PciNode.Endpoint.class::isInstance).toList();
+            String where = forIo ? " for its I/O space" : " for its 64-bit window";
+            if (!paddings.isEmpty()) {
+                steps.add("dropping the hot-plug padding of " + ids(paddings) + where);
+            }
+            if (!devices.isEmpty()) {
+                steps.add("rejecting " + ids(devices) + where);
+            }
         }
-        if (!devices.isEmpty()) {
-            steps.add("rejecting " + ids(devices));
-        }
-        return (devices.isEmpty() ? "every BAR, after " : "the rest, after ") + String.join(" and ", steps)
+        boolean devicesRejected = placement.rejected().stream().anyMatch(PciNode.Endpoint.class::isInstance);
+        return (devicesRejected ? "the rest, after " : "every BAR, after ") + String.join(" and ", steps)
                 + (placement.unassigned().isEmpty() ? "" : "; without resources: "
                         + ids(List.copyOf(placement.unassigned())));
     }
@@ -253,6 +271,22 @@ final class FirmwareMapView {
         }).toList());
         placementJson.put("rejected", placement.rejected().stream().map(PciNode::id).toList());
         placementJson.put("unassigned", placement.unassigned().stream().map(PciNode::id).toList());
+        Placement.Io io = placement.io();
+        Map<String, Object> ioJson = new LinkedHashMap<>();
+        ioJson.put("start", Hex.of(io.aperture().base()));
+        ioJson.put("end", Hex.of(io.aperture().end() - 1));
+        ioJson.put("size", io.aperture().size());
+        ioJson.put("requiredBytes", io.requiredBytes());
+        ioJson.put("bridgeWindows", io.windows().stream().map(window -> {
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("bridge", window.bridge().id());
+            w.put("start", Hex.of(window.start()));
+            w.put("end", Hex.of(window.end()));
+            w.put("size", window.size());
+            return w;
+        }).toList());
+        ioJson.put("rejected", io.rejected().stream().map(PciNode::id).toList());
+        placementJson.put("io", ioJson);
         json.put("placement", placementJson);
         return json;
     }

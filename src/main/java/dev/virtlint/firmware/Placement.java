@@ -98,6 +98,14 @@ public record Placement(Outcome outcome, List<PlacedBar> bars, List<BridgeWindow
         return outcome == Outcome.ALL_PLACED;
     }
 
+    /**
+     * The 64-bit window held everything: OVMF rejected nothing for it, only (if anything) for its I/O space, which no
+     * window size changes. What a larger window is sized for.
+     */
+    public boolean windowHoldsEverything() {
+        return outcome != Outcome.ENUMERATION_FAILED && rejected.stream().allMatch(this::rejectedForIo);
+    }
+
     /** The endpoint got no resources. */
     public boolean isUnassigned(PciNode.Endpoint endpoint) {
         return unassigned.stream().anyMatch(lost -> lost.id().equals(endpoint.id()));

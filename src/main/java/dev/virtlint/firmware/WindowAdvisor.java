@@ -72,8 +72,9 @@ public final class WindowAdvisor {
         return OptionalLong.empty();
     }
 
+    /** Within reach, and nothing rejected for the 64-bit window (what the I/O space rejects no window brings back). */
     public static boolean placesEverything(OvmfPlan plan) {
-        return withinReach(plan) && plan.place().allPlaced();
+        return withinReach(plan) && plan.place().windowHoldsEverything();
     }
 
     /** The window ends where the vCPU (and OVMF, when it trusts CPUID) can still address it. */

@@ -230,4 +230,43 @@ class MapCommandTest {
         System.arraycopy(rest, 0, all, first.length, rest.length);
         return all;
     }
+
+    /**
+     * virt-manager's 14 hot-pluggable root ports: OVMF 2022.11 has I/O space for ten and drops the padding of the four
+     * lowest-numbered (booted: OvmfOracleTest), 2025.02 pads no port with I/O.
+     */
+    @Test
+    void theIoSpaceSaysWhichPortsKeepTheirPadding() throws IOException {
+        StringBuilder ports = new StringBuilder();
+        for (int index = 1; index <= 14; index++) {
+            ports.append(String.format("<controller type='pci' index='%d' model='pcie-root-port'><address type='pci'"
+                    + " domain='0x0000' bus='0x00' slot='0x0%x' function='0x%x'%s/></controller>", index,
+                    2 + (index - 1) / 8, (index - 1) % 8, (index - 1) % 8 == 0 ? " multifunction='on'" : ""));
+        }
+        Path file = Files.writeString(dir.resolve("ports.xml"), """
+                <domain type='qemu'>
+                  <name>ports</name>
+                  <memory unit='GiB'>4</memory>
+                  <os firmware='efi'><type arch='x86_64' machine='pc-q35-9.2'>hvm</type></os>
+                  <cpu mode='custom'><model>EPYC</model></cpu>
+                  <devices><controller type='pci' index='0' model='pcie-root'/>%s
+                    <controller type='usb' model='none'/><memballoon model='none'/></devices>
+                </domain>
+                """.formatted(ports));
+        CliRun text = CliRun.run("map", "--ovmf-version", "2022.11", file.toString());
+        assertEquals(0, text.exitCode(), text.err());
+        assertTrue(text.out().contains("ovmf-io          0x6000-0xffff  40 KiB of PCI I/O ports; the I/O BARs and"
+                + " bridges' 4 KiB I/O windows need 56 KiB, more than it has: see below"), text.out());
+        assertTrue(text.out().contains("OVMF places      every BAR, after dropping the hot-plug padding of pci.1"
+                + " pcie-root-port, pci.2 pcie-root-port, pci.3 pcie-root-port, pci.4 pcie-root-port for its I/O space"),
+                text.out());
+        JsonNode map = new ObjectMapper().readTree(CliRun.run("map", "--format", "json", "--ovmf-version", "2022.11",
+                file.toString()).out());
+        JsonNode io = map.at("/firmware/placement/io");
+        assertEquals(4, io.get("rejected").size(), map.toString());
+        assertEquals("0x6000", io.at("/bridgeWindows/0/start").asText());
+        assertEquals("pci.14 pcie-root-port", io.at("/bridgeWindows/0/bridge").asText(), "the last port comes first");
+        CliRun later = CliRun.run("map", "--ovmf-version", "2025.02-8+deb13u1", file.toString());
+        assertTrue(later.out().contains("OVMF places      every BAR\n"), later.out());
+    }
 }

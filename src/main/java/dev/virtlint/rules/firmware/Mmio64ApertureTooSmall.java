@@ -12,6 +12,7 @@ import dev.virtlint.domain.MemorySize;
 import dev.virtlint.firmware.Aperture;
 import dev.virtlint.firmware.Bar;
 import dev.virtlint.firmware.OvmfRelease;
+import dev.virtlint.firmware.PciIoAperture;
 import dev.virtlint.firmware.PciNode;
 import dev.virtlint.firmware.Placement;
 import dev.virtlint.firmware.WindowAdvisor;
@@ -58,6 +59,15 @@ public final class Mmio64ApertureTooSmall implements Rule {
         String remedy = remedy(advice, physBits);
         Optional<Fix> fix = fix(context, advice, physBits);
         List<Finding> findings = new ArrayList<>();
+        if (placement.outcome() == Placement.Outcome.ENUMERATION_FAILED && placement.io().exhausted()) {
+            // No window helps here: the I/O space is full and holds nothing OVMF may reject.
+            String message = ovmf + " will stop before it boots anything: " + ioSpaceFull(placement) + ", and what"
+                    + " needs it there is nothing OVMF may reject (VGA controllers, devices on the root bus). "
+                    + IO_REMEDY;
+            findings.add(finding(context, largestHostdev(hostdevs, prediction.get()), message, placement, release,
+                    Optional.empty()));
+            return findings;
+        }
         if (placement.outcome() == Placement.Outcome.ENUMERATION_FAILED) {
             Hostdev largest = largestHostdev(hostdevs, prediction.get());
             String message = ovmf + " will stop before it boots anything: the 64-bit BARs need "
@@ -77,6 +87,14 @@ public final class Mmio64ApertureTooSmall implements Rule {
                 continue;
             }
             hostdevLost = true;
+            if (placement.rejectedForIo(endpoint.get())) {
+                String message = ovmf + " will leave " + FirmwarePrediction.describe(endpoint.get())
+                        + " without resources: " + ioSpaceFull(placement) + ", and this device's I/O BAR makes it"
+                        + " the largest thing OVMF may reject there, so every BAR of it goes, the 64-bit ones too."
+                        + " A larger 64-bit window does not help. " + IO_REMEDY;
+                findings.add(finding(context, hostdev, message, placement, release, Optional.empty()));
+                continue;
+            }
             String message = ovmf + " will leave " + FirmwarePrediction.describe(endpoint.get())
                     + " without resources: none of its BARs are assigned, so the guest driver cannot use it (Linux logs"
                     + " 'BAR N: no space for [mem size …]'). The 64-bit BARs need "
@@ -91,19 +109,48 @@ public final class Mmio64ApertureTooSmall implements Rule {
                     .toList();
             // The passed-through devices keep their BARs; only emulated devices go, so the guest runs with the GPU
             // and without those: a warning at the lost device, not an error at the GPU.
+            List<String> lostToIo = placement.unassigned().stream()
+                    .filter(endpoint -> endpoint.hostDevice().isEmpty() && placement.rejectedForIo(endpoint))
+                    .map(PciNode::id).toList();
+            boolean onlyIo = lostToIo.size() == lostEmulated.size();
+            String why = onlyIo ? ioSpaceFull(placement)
+                    : FirmwarePrediction.describe(aperture) + " cannot hold the passed-through BARs beside them"
+                            + (paddingsDropped.isEmpty() ? "" : ", even once OVMF drops the hot-plug padding of "
+                                    + names(paddingsDropped))
+                            + (lostToIo.isEmpty() ? "" : "; " + String.join(", ", lostToIo) + " go because "
+                                    + ioSpaceFull(placement));
             String message = ovmf + " places every BAR of the passed-through devices (" + String.join(", ", hostdevs
                     .stream().map(hostdev -> hostdev.source().map(source -> "hostdev " + source.bdf()).orElse("hostdev"))
                     .toList()) + "), but to make room it leaves " + String.join(", ", lostEmulated)
-                    + " without resources, so " + losses(lostEmulated) + ": "
-                    + FirmwarePrediction.describe(aperture) + " cannot hold the passed-through BARs beside them"
-                    + (paddingsDropped.isEmpty() ? "" : ", even once OVMF drops the hot-plug padding of "
-                            + names(paddingsDropped)) + ". " + remedy;
+                    + " without resources, so " + losses(lostEmulated) + ": " + why + ". "
+                    + (onlyIo ? IO_REMEDY : remedy);
             XmlElement at = lostEmulated.size() == 1
                     ? declaredElement(context.domain(), lostEmulated.get(0)).orElse(devices(context.domain()))
                     : devices(context.domain());
-            findings.add(finding(context, at, message, placement, release, fix).severity(Severity.WARNING).build());
+            findings.add(finding(context, at, message, placement, release, onlyIo ? Optional.empty() : fix)
+                    .severity(Severity.WARNING).build());
         }
         return findings;
+    }
+
+    /** What frees I/O space: OVMF before 2023.08 pads every hot-pluggable port with 512 bytes of it. */
+    private static final String IO_REMEDY = "Each bridge that needs I/O ports takes 4 KiB of it: give fewer root"
+            + " ports devices with I/O BARs, and with OVMF before 2023.08, which pads every hot-pluggable port with"
+            + " I/O, remove unused root ports or set hotplug='off' on those that need no hot-plug.";
+
+    /** "OVMF's PCI I/O space, 0x6000-0xffff (40 KiB), cannot hold the 56 KiB of I/O windows …". */
+    private static String ioSpaceFull(Placement placement) {
+        PciIoAperture io = placement.io().aperture();
+        return "its PCI I/O space, " + Hex.of(io.base()) + "-" + Hex.of(io.end() - 1) + " ("
+                + MemorySize.format(io.size()) + "), cannot hold the " + MemorySize.format(placement.io()
+                .requiredBytes()) + " that the I/O BARs and the bridges' 4 KiB I/O windows need"
+                + (placement.io().paddingDropped().isEmpty() ? "" : " even once it drops the hot-plug padding of "
+                        + portNames(List.copyOf(placement.io().paddingDropped())));
+    }
+
+    /** The ports by name, or by count past three (a virt-manager domain has 14). */
+    private static String portNames(List<PciNode> ports) {
+        return ports.size() <= 3 ? names(ports) : ports.size() + " ports (" + ports.get(0).id() + " first)";
     }
 
     /**
@@ -214,12 +261,29 @@ public final class Mmio64ApertureTooSmall implements Rule {
                 vgaControllers(bridge.children(), kept);
             }
         }
-        String rejected = placement.rejected().isEmpty() ? "" : "after rejecting " + names(placement.rejected()) + " ";
+        List<PciNode> forWindow = placement.rejected().stream().filter(node -> !placement.rejectedForIo(node)).toList();
+        List<PciNode> forIo = placement.io().rejected();
+        String rejected = (forWindow.isEmpty() ? "" : "after rejecting " + names(forWindow) + " ")
+                + (forIo.isEmpty() ? "" : (forWindow.isEmpty() ? "after " : "and ") + ioRejections(forIo) + " ");
         if (kept.isEmpty()) {
             return rejected + "no 64-bit resource is left, which OVMF 2022.11 does not survive";
         }
         return rejected + "what is left does not fit either: " + String.join(", ", kept) + ", which OVMF never"
                 + " rejects (it spares devices on the root bus, pcie.0, and VGA controllers)";
+    }
+
+    /** "dropping the hot-plug padding of pci.1, pci.2 for its I/O space" (and the devices it rejected there). */
+    private static String ioRejections(List<PciNode> forIo) {
+        List<PciNode> paddings = forIo.stream().filter(PciNode.Bridge.class::isInstance).toList();
+        List<PciNode> devices = forIo.stream().filter(PciNode.Endpoint.class::isInstance).toList();
+        List<String> steps = new ArrayList<>();
+        if (!paddings.isEmpty()) {
+            steps.add("dropping the hot-plug padding of " + portNames(paddings));
+        }
+        if (!devices.isEmpty()) {
+            steps.add("rejecting " + names(devices));
+        }
+        return String.join(" and ", steps) + " for its I/O space";
     }
 
     private static void vgaControllers(List<PciNode> nodes, List<String> found) {

@@ -138,7 +138,7 @@ public final class MmioWindowInAmdHtHole implements Rule {
         Predicate<OvmfPlan> clear = candidate -> !inHole(candidate.aperture()) && WindowAdvisor.withinReach(candidate);
         return prediction.isPresent()
                 ? WindowAdvisor.smallestKnob(prediction.get().plan(),
-                        candidate -> clear.test(candidate) && candidate.place().allPlaced())
+                        candidate -> clear.test(candidate) && candidate.place().windowHoldsEverything())
                 : WindowAdvisor.smallestKnob(plan,
                         candidate -> clear.test(candidate) && candidate.aperture().size() >= current);
     }
