@@ -261,14 +261,7 @@ final class FirmwareMapView {
             b.put("size", bar.bar().size());
             return b;
         }).toList());
-        placementJson.put("bridgeWindows", placement.bridgeWindows().stream().map(window -> {
-            Map<String, Object> w = new LinkedHashMap<>();
-            w.put("bridge", window.bridge().id());
-            w.put("start", Hex.of(window.start()));
-            w.put("end", Hex.of(window.end()));
-            w.put("size", window.size());
-            return w;
-        }).toList());
+        placementJson.put("bridgeWindows", windowsJson(placement.bridgeWindows()));
         placementJson.put("rejected", placement.rejected().stream().map(PciNode::id).toList());
         placementJson.put("unassigned", placement.unassigned().stream().map(PciNode::id).toList());
         Placement.Io io = placement.io();
@@ -277,18 +270,22 @@ final class FirmwareMapView {
         ioJson.put("end", Hex.of(io.aperture().end() - 1));
         ioJson.put("size", io.aperture().size());
         ioJson.put("requiredBytes", io.requiredBytes());
-        ioJson.put("bridgeWindows", io.windows().stream().map(window -> {
+        ioJson.put("bridgeWindows", windowsJson(io.windows()));
+        ioJson.put("rejected", io.rejected().stream().map(PciNode::id).toList());
+        placementJson.put("io", ioJson);
+        json.put("placement", placementJson);
+        return json;
+    }
+
+    private static List<Map<String, Object>> windowsJson(List<Placement.BridgeWindow> windows) {
+        return windows.stream().map(window -> {
             Map<String, Object> w = new LinkedHashMap<>();
             w.put("bridge", window.bridge().id());
             w.put("start", Hex.of(window.start()));
             w.put("end", Hex.of(window.end()));
             w.put("size", window.size());
             return w;
-        }).toList());
-        ioJson.put("rejected", io.rejected().stream().map(PciNode::id).toList());
-        placementJson.put("io", ioJson);
-        json.put("placement", placementJson);
-        return json;
+        }).toList();
     }
 
     private static String ids(List<? extends PciNode> nodes) {

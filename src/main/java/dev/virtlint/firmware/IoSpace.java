@@ -114,19 +114,19 @@ final class IoSpace {
     }
 
     /** The bridges' I/O windows, in address order; only meaningful when the space {@link #fits()}. */
-    List<Placement.IoWindow> windows() {
-        List<Placement.IoWindow> windows = new ArrayList<>();
+    List<Placement.BridgeWindow> windows() {
+        List<Placement.BridgeWindow> windows = new ArrayList<>();
         assign(root, base(), windows);
-        windows.sort(Comparator.comparingLong(Placement.IoWindow::start));
+        windows.sort(Comparator.comparingLong(Placement.BridgeWindow::start));
         return windows;
     }
 
-    private static void assign(Bus bus, long start, List<Placement.IoWindow> windows) {
+    private static void assign(Bus bus, long start, List<Placement.BridgeWindow> windows) {
         for (int i = 0; i < bus.entries().size(); i++) {
             Entry entry = bus.entries().get(i);
             if (entry.isBridge()) {
                 long at = start + bus.offsets().get(i);
-                windows.add(new Placement.IoWindow((PciNode.Bridge) entry.owner(), at,
+                windows.add(new Placement.BridgeWindow((PciNode.Bridge) entry.owner(), at,
                         Pow2.alignUp(entry.length(), BRIDGE_GRANULARITY)));
                 assign(entry.inner(), at, windows);
             }

@@ -54,7 +54,10 @@ public record Placement(Outcome outcome, List<PlacedBar> bars, List<BridgeWindow
         }
     }
 
-    /** A bridge's 64-bit prefetchable window; {@code end} is inclusive. */
+    /**
+     * A window OVMF programs into a bridge: its 64-bit prefetchable one in {@link #bridgeWindows}, its I/O one (4 KiB
+     * granular) in {@link Io#windows}; {@code end} is inclusive.
+     */
     public record BridgeWindow(PciNode.Bridge bridge, long start, long size) {
         public long end() {
             return start + size - 1;
@@ -73,7 +76,7 @@ public record Placement(Outcome outcome, List<PlacedBar> bars, List<BridgeWindow
      *                      the placement's {@code rejected}
      * @param exhausted     the I/O space still did not fit when OVMF gave up
      */
-    public record Io(PciIoAperture aperture, long requiredBytes, List<IoWindow> windows, List<PciNode> rejected,
+    public record Io(PciIoAperture aperture, long requiredBytes, List<BridgeWindow> windows, List<PciNode> rejected,
                      boolean exhausted) {
         public Io {
             Objects.requireNonNull(aperture, "aperture");
@@ -84,13 +87,6 @@ public record Placement(Outcome outcome, List<PlacedBar> bars, List<BridgeWindow
         /** The hot-pluggable bridges that lost their padding because the I/O space was full. */
         public List<PciNode.Bridge> paddingDropped() {
             return rejected.stream().filter(PciNode.Bridge.class::isInstance).map(PciNode.Bridge.class::cast).toList();
-        }
-    }
-
-    /** A bridge's I/O window, as programmed: 4 KiB-granular; {@code end} is inclusive. */
-    public record IoWindow(PciNode.Bridge bridge, long start, long size) {
-        public long end() {
-            return start + size - 1;
         }
     }
 
