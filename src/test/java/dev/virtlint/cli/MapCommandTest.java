@@ -33,6 +33,20 @@ class MapCommandTest {
     @TempDir
     Path dir;
 
+    /** A UEFI guest with an EPYC vCPU (40 phys-bits under TCG), no devices. */
+    private Path uefiDomain() throws IOException {
+        Path file = dir.resolve("uefi.xml");
+        Files.writeString(file, """
+                <domain type='qemu'>
+                  <name>uefi</name>
+                  <memory unit='GiB'>16</memory>
+                  <os firmware='efi'><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>
+                  <cpu mode='custom'><model>EPYC</model></cpu>
+                </domain>
+                """);
+        return file;
+    }
+
     private Path domain() throws IOException {
         Path file = dir.resolve("epyc.xml");
         Files.writeString(file, EPYC_HOTPLUG);
@@ -176,15 +190,7 @@ class MapCommandTest {
 
     @Test
     void aReleaseModelledFromSourceSaysSoInTextJsonAndPicture() throws IOException {
-        Path file = dir.resolve("uefi.xml");
-        Files.writeString(file, """
-                <domain type='qemu'>
-                  <name>uefi</name>
-                  <memory unit='GiB'>16</memory>
-                  <os firmware='efi'><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>
-                  <cpu mode='custom'><model>EPYC</model></cpu>
-                </domain>
-                """);
+        Path file = uefiDomain();
         String[] options = {"map", "--accel", "tcg", "--ovmf-version", "2025.11"};
         CliRun text = CliRun.run(concat(options, file.toString()));
         assertTrue(text.out().contains("ovmf release     2025.11, modelled from edk2 source, not verified by a boot"),
@@ -202,15 +208,7 @@ class MapCommandTest {
     /** An EPYC vCPU's 40 bits: 2022.11 puts the window in the HT hole, 2023.02 moves it below; 2022.02 has 32 GiB. */
     @Test
     void withoutANamedReleaseTheMapGivesEachSpansWindow() throws IOException {
-        Path file = dir.resolve("uefi.xml");
-        Files.writeString(file, """
-                <domain type='qemu'>
-                  <name>uefi</name>
-                  <memory unit='GiB'>16</memory>
-                  <os firmware='efi'><type arch='x86_64' machine='pc-q35-10.0'>hvm</type></os>
-                  <cpu mode='custom'><model>EPYC</model></cpu>
-                </domain>
-                """);
+        Path file = uefiDomain();
         String text = CliRun.run("map", file.toString()).out();
         assertTrue(text.contains("span by span (below), and this map draws 2022.11"), text);
         assertTrue(text.matches("(?s).*\\n  2022\\.02 to 2022\\.08 +0x800000000-0xfffffffff +32 GiB +booted\\n.*"), text);
